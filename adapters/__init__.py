@@ -1,0 +1,1 @@
+"""Platform adapters: each translates payloads to IncomingEvents and renders OutgoingMessages."""

@@ -1,0 +1,50 @@
+"""The console's one parse function: a script directive -> IncomingEvent."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from adapters.console.script import Click, React, Say
+from bot.events import EventKind, IncomingEvent, Mention, mention
+
+BOT_NAMES = ("genjin", "bot", "跟进")
+# What people type for the three reactions that mean something to the core.
+EMOJI = {
+    "✅": "✅", "✔": "✅", "✔️": "✅", "☑️": "✅", "white_check_mark": "✅", "heavy_check_mark": "✅",
+    "ok": "✅", "done": "✅",
+    "❌": "❌", "✖": "❌", "x": "❌", "no": "❌",
+    "👀": "👀", "eyes": "👀",
+}
+PLAIN_MENTION = re.compile(r"(?<![\w<])@([^\s@<>:：,，。]+)")
+
+
+def _event_id() -> str:
+    # Console events have no platform id; a fresh one per line keeps reruns from being deduped.
+    return f"console-{uuid.uuid4().hex}"
+
+
+def to_event(directive: Say | React | Click, *, chat: str, now: datetime,
+             button_value: str | None = None) -> IncomingEvent:
+    """Translate one console action; `button_value` is looked up by the simulator for clicks."""
+    user = directive.user
+    base = dict(platform="console", event_id=_event_id(), chat_id=chat, user_id=user, user_name=user,
+                received_at=now)
+    if isinstance(directive, React):
+        emoji = directive.emoji.strip(":")
+        return IncomingEvent(
+            **base, kind=EventKind.REACTION_ADDED if directive.added else EventKind.REACTION_REMOVED,
+            reaction=EMOJI.get(emoji.lower(), emoji), target_message_id=f"m{directive.message}",
+        )
+    if isinstance(directive, Click):
+        return IncomingEvent(**base, kind=EventKind.BUTTON, button_value=button_value,
+                             target_message_id=f"m{directive.message}")
+    text, addressed = directive.text, False
+    first, _, rest = text.partition(" ")
+    if first.lstrip("@").lower() in BOT_NAMES and first.startswith("@"):
+        text, addressed = rest.strip(), True
+    names = list(dict.fromkeys(PLAIN_MENTION.findall(text)))
+    text = PLAIN_MENTION.sub(lambda m: mention(m.group(1), m.group(1)), text)
+    return IncomingEvent(**base, kind=EventKind.MESSAGE, text=text, addressed_to_bot=addressed,
+                         mentions=tuple(Mention(n, n) for n in names))

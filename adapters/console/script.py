@@ -1,0 +1,100 @@
+"""The console script language (a contract that docs, demos and tests rely on).
+
+    @USER: TEXT                 USER says TEXT in the current chat
+    @USER react EMOJI mN        reaction on bot message mN (unreact removes it)
+    @USER click LABEL mN        presses the button LABEL on bot message mN
+    :chat NAME                  later lines happen in chat NAME
+    :now YYYY-MM-DD HH:MM       set the simulated clock (forward only)
+    :advance N(m|h|d)           move the clock forward; what falls due happens in order
+    blank lines and lines starting with # are ignored
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+class ScriptError(ValueError):
+    def __init__(self, lineno: int, message: str) -> None:
+        super().__init__(f"line {lineno}: {message}")
+        self.lineno = lineno
+
+
+@dataclass(frozen=True)
+class Say:
+    user: str
+    text: str
+
+
+@dataclass(frozen=True)
+class React:
+    user: str
+    emoji: str
+    message: int
+    added: bool
+
+
+@dataclass(frozen=True)
+class Click:
+    user: str
+    label: str
+    message: int
+
+
+@dataclass(frozen=True)
+class SwitchChat:
+    name: str
+
+
+@dataclass(frozen=True)
+class SetClock:
+    at: datetime  # naive, in the chat's local time
+
+
+@dataclass(frozen=True)
+class Advance:
+    by: timedelta
+
+
+Directive = Say | React | Click | SwitchChat | SetClock | Advance
+
+SAY = re.compile(r"^@([^\s:：]+)\s*[:：]\s?(.*)$")
+REACT = re.compile(r"^@(\S+)\s+(react|unreact)\s+(\S+)\s+m(\d+)\s*$")
+CLICK = re.compile(r"^@(\S+)\s+click\s+(.+?)\s+m(\d+)\s*$")
+ADVANCE = re.compile(r"^(\d+)\s*([mhd])$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_line(line: str, lineno: int) -> Directive | None:
+    """One script line -> a directive (None for blanks and comments); ScriptError if malformed."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    if line.startswith(":"):
+        word, _, arg = line[1:].partition(" ")
+        arg = arg.strip()
+        if word == "chat" and arg and " " not in arg:
+            return SwitchChat(arg.lstrip("#"))
+        if word == "now":
+            try:
+                return SetClock(datetime.strptime(arg, "%Y-%m-%d %H:%M"))
+            except ValueError:
+                raise ScriptError(lineno, f"':now' wants YYYY-MM-DD HH:MM, got {arg!r}") from None
+        if word == "advance":
+            m = ADVANCE.match(arg)
+            if not m:
+                raise ScriptError(lineno, f"':advance' wants N followed by m, h or d (e.g. 4h), got {arg!r}")
+            return Advance(timedelta(**{UNITS[m.group(2)]: int(m.group(1))}))
+        raise ScriptError(lineno, f"unknown directive {line!r} (:chat NAME, :now, :advance)")
+    if m := REACT.match(line):
+        return React(m.group(1), m.group(3), int(m.group(4)), m.group(2) == "react")
+    if m := CLICK.match(line):
+        return Click(m.group(1), m.group(2).strip("[]"), int(m.group(3)))
+    if m := SAY.match(line):
+        if not m.group(2).strip():
+            raise ScriptError(lineno, f"@{m.group(1)} says nothing")
+        return Say(m.group(1), m.group(2).strip())
+    raise ScriptError(lineno, f"can't read {line!r}: expected '@USER: TEXT', '@USER react EMOJI mN', "
+                              "'@USER click LABEL mN' or a ':' directive")

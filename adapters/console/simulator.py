@@ -1,0 +1,119 @@
+"""Runs the simulated group chat: feeds directives to the app, prints what the bot says."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from adapters.console import render
+from adapters.console.parse import to_event
+from adapters.console.script import (
+    Advance, Click, React, Say, ScriptError, SetClock, SwitchChat, parse_line,
+)
+from bot.events import OutgoingMessage
+from genjin.app import App
+from storage.outbox import latest_version
+
+
+class ConsoleError(ValueError):
+    """A directive that can't be carried out (clock backwards, no such button)."""
+
+# Advances the clock from the first to the second instant, doing what falls due in between.
+Ticker = Callable[[App, datetime, datetime], None]
+
+
+class ConsoleSender:
+    """Prints each delivered message; its platform id is `mN`, N being its outbox id."""
+
+    def __init__(self, out: TextIO, tz: ZoneInfo, clock: Callable[[], datetime]) -> None:
+        self.out, self.tz, self.clock = out, tz, clock
+
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+        stamp = self.clock().astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        if edit_of:
+            print(f"[m{outbox_id} ✎ {edit_of} · {stamp}] {render.summary(msg)}", file=self.out)
+            return edit_of
+        where = f"#{msg.chat_id}" if msg.chat_id else f"@{msg.user_id}"
+        print(f"[m{outbox_id} → {where} · {stamp}]", file=self.out)
+        for line in render.body(msg):
+            print(line, file=self.out)
+        return f"m{outbox_id}"
+
+
+class Simulator:
+    def __init__(self, app: App, *, out: TextIO = sys.stdout, chat: str = "demo",
+                 now: datetime | None = None, ticker: Ticker | None = None) -> None:
+        self.app, self.out, self.chat = app, out, chat
+        self.tz = ZoneInfo(app.settings.calendar.timezone)
+        self._now = now.replace(tzinfo=self.tz) if now and now.tzinfo is None else now
+        self.ticker = ticker
+        self.sender = ConsoleSender(out, self.tz, lambda: self.now)
+
+    @property
+    def now(self) -> datetime:
+        if self._now is None:  # no :now yet: the simulation starts at the real time
+            self._now = datetime.now(self.tz).replace(second=0, microsecond=0)
+        return self._now
+
+    def run_script(self, lines: Iterable[str], *, echo: bool = True, stop_on_error: bool = True) -> None:
+        for lineno, line in enumerate(lines, start=1):
+            try:
+                directive = parse_line(line, lineno)
+            except ScriptError as err:
+                if stop_on_error:
+                    raise
+                print(f"! {err}", file=self.out)
+                continue
+            if directive is None:
+                continue
+            if echo:
+                print(f"> {line.rstrip()}", file=self.out)
+            try:
+                self.apply(directive)
+            except ConsoleError as err:
+                if stop_on_error:
+                    raise ScriptError(lineno, str(err)) from None
+                print(f"! {err}", file=self.out)
+
+    def apply(self, directive) -> None:
+        if isinstance(directive, SwitchChat):
+            self.chat = directive.name
+        elif isinstance(directive, SetClock):
+            self.set_clock(directive.at.replace(tzinfo=self.tz))
+        elif isinstance(directive, Advance):
+            self.set_clock(self.now + directive.by)
+        elif isinstance(directive, Click):
+            value = self._button_value(directive)
+            self._process(to_event(directive, chat=self.chat, now=self.now, button_value=value))
+        elif isinstance(directive, Say | React):
+            self._process(to_event(directive, chat=self.chat, now=self.now))
+
+    def set_clock(self, when: datetime) -> None:
+        if self._now is not None and when < self._now:
+            raise ConsoleError(f"the clock only moves forward (it is {self._now:%Y-%m-%d %H:%M})")
+        start = self._now or when
+        if self.ticker is not None and when > start:
+            self.ticker(self.app, start, when)
+        self._now = when
+        self.flush()
+
+    def flush(self) -> None:
+        self.app.deliver(platform="console", sender=self.sender, now=self.now)
+
+    def _process(self, event) -> None:
+        self.app.process(event, now=self.now)
+        self.flush()
+
+    def _button_value(self, click: Click) -> str:
+        with self.app.sessions() as session:
+            msg = latest_version(session=session, outbox_id=click.message)
+        buttons = msg.card.buttons if msg and msg.card else ()
+        for button in buttons:
+            if button.label.lower() == click.label.lower():
+                return button.value
+        offered = " ".join(f"[{b.label}]" for b in buttons) or "none"
+        raise ConsoleError(f"m{click.message} has no button {click.label!r} (buttons: {offered})")
+

@@ -1,0 +1,97 @@
+"""Set-up commands: /dept (departments, heads, liaisons) and /settings (this chat)."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from sqlalchemy import select
+
+from bot.commands import grammar
+from bot.commands.items import resolve_target
+from bot.commands.strings import t, usage
+from bot.context import Ctx, UserError
+from bot.directory import at, find_department, liaisons
+from bot.events import Card
+from storage.models import Department, DepartmentMember, User
+
+ROLE_MARKERS = {
+    "head": r"(?:负责人|部门负责人)\s*[:：]?|(?<!\S)head:?(?=\s|$)",
+    "liaison": r"(?:对接人|联络人)\s*[:：]?|(?<!\S)liaisons?:?(?=\s|$)",
+    "member": r"(?:成员)\s*[:：]?|(?<!\S)members?:?(?=\s|$)",
+}
+LANG_WORDS = {"zh": ("zh", "中文", "cn", "chinese"), "en": ("en", "英文", "english")}
+
+
+def _line(ctx: Ctx, dept: Department) -> str:
+    members = [m.user for m in dept.members if m.role == "member"]
+    return t(ctx.lang, "dept.line", name=dept.name, head=at(dept.head),
+             liaisons=" ".join(at(u) for u in liaisons(dept)) or "—",
+             members=" ".join(at(u) for u in members) or "—")
+
+
+def _people(ctx: Ctx, segment: str, role: str) -> list[User]:
+    refs = grammar.find_mentions(segment)
+    if not refs:
+        raise UserError(t(ctx.lang, "dept.need_mentions", role=role) + "\n" + usage(ctx.lang, "dept"))
+    people = []
+    for ref in refs:
+        target = resolve_target(ctx, ref)
+        if target.user is None:
+            raise UserError(t(ctx.lang, "dept.dept_as_person", name=ref.name))
+        people.append(target.user)
+    return people
+
+
+def cmd_dept(ctx: Ctx, rest: str) -> None:
+    platform = ctx.event.platform
+    if not rest.strip():
+        depts = ctx.session.scalars(select(Department).where(Department.platform == platform)
+                                    .order_by(Department.name)).all()
+        if not depts:
+            ctx.reply(t(ctx.lang, "dept.list_empty", usage=usage(ctx.lang, "dept")))
+            return
+        ctx.reply(card=Card(title=t(ctx.lang, "dept.list_title", n=len(depts)),
+                            lines=tuple(_line(ctx, d) for d in depts)))
+        return
+    name, parts = grammar.split_markers(rest, ROLE_MARKERS)
+    name = name.lstrip("@")
+    if not name or " " in name:
+        raise UserError(usage(ctx.lang, "dept"))
+    roles = {role: _people(ctx, segment, role) for role, segment in parts.items()}
+    if len(roles.get("liaison", [])) > 2:
+        raise UserError(t(ctx.lang, "dept.too_many_liaisons"))
+    dept = find_department(session=ctx.session, platform=platform, name=name)
+    if dept is None:
+        dept = Department(platform=platform, name=name)
+        ctx.session.add(dept)
+    if "head" in roles:
+        dept.head = roles["head"][0]
+    for role in ("liaison", "member"):
+        if role in roles:
+            # naming a role's people replaces that role; a person has one role per department
+            dept.members = [m for m in dept.members if m.role != role and m.user not in roles[role]]
+            dept.members += [DepartmentMember(user=u, role=role) for u in dict.fromkeys(roles[role])]
+    ctx.session.flush()
+    ctx.reply(t(ctx.lang, "dept.saved", line=_line(ctx, dept)))
+
+
+def cmd_settings(ctx: Ctx, rest: str) -> None:
+    words = rest.split()
+    settings = dict(ctx.chat.settings or {})
+    if words:
+        key, value = words[0].lower(), " ".join(words[1:])
+        if key in ("lang", "language", "语言"):
+            lang = next((code for code, names in LANG_WORDS.items() if value.lower() in names), None)
+            if lang is None:
+                raise UserError(t(ctx.lang, "settings.bad_lang"))
+            settings["lang"] = lang
+        elif key in ("timezone", "tz", "时区"):
+            if value not in available_timezones():
+                raise UserError(t(ctx.lang, "settings.bad_timezone", tz=value))
+            settings["timezone"] = value
+        else:
+            raise UserError(usage(ctx.lang, "settings"))
+        ctx.chat.settings = settings
+    lang = settings.get("lang", ctx.policy.lang) if words else ctx.lang
+    show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", ctx.policy.calendar.timezone))
+    ctx.reply(t(lang, "settings.saved", show=show) if words else show)

@@ -1,0 +1,144 @@
+"""The command grammar: command words and aliases, `#N`, mentions, flags, markers.
+
+The one module that knows how a command line is spelled, in English and Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.events import MENTION_TOKEN
+
+# canonical name -> aliases (without the leading slash)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "todo": ("待办", "行动项", "action"),
+    "ask": ("需求", "request"),
+    "ack": ("收到", "acknowledge"),
+    "progress": ("进度",),
+    "block": ("受阻", "需支持", "blocked"),
+    "done": ("完成",),
+    "confirm": ("确认",),
+    "reject": ("驳回",),
+    "extend": ("延期",),
+    "cancel": ("关闭", "取消", "close"),
+    "risk": ("风险",),
+    "list": ("列表", "ls"),
+    "show": ("详情",),
+    "dept": ("部门", "department"),
+    "settings": ("设置",),
+    "help": ("帮助", "?"),
+}
+_LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
+
+ITEM_REF = re.compile(r"^[#＃]?(\d{1,9})$")
+# A plain `@word` typed without the platform's mention picker (e.g. a department name).
+PLAIN_MENTION = re.compile(r"@([^\s@<>]+)")
+PERCENT = re.compile(r"^(\d{1,3})\s*[%％]$")
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str  # canonical command name
+    word: str  # the word as typed, e.g. "待办"
+    rest: str  # everything after the command word, stripped
+
+
+def split_command(text: str, *, addressed: bool) -> CommandLine | None:
+    """Find the command in a message: `/cmd ...`, or `cmd ...` when the bot was addressed.
+
+    Returns a CommandLine with name "" for an unknown `/word` (or unknown first word
+    when addressed), so the caller can answer with help; None when it is no command.
+    """
+    text = text.strip()
+    slash = text[:1] in ("/", "／")
+    if not slash and not addressed:
+        return None
+    body = text[1:] if slash else text
+    word, _, rest = body.partition(" ")
+    if not word:
+        return CommandLine("help", "", "") if addressed else None
+    # "/进度#3" and full-width spaces happen on phones.
+    m = re.match(r"^([^\s#＃\d]+)(.*)$", word)
+    head, tail = (m.group(1), m.group(2)) if m else (word, "")
+    name = _LOOKUP.get(head.lower(), "")
+    if not name and not slash and not addressed:
+        return None
+    return CommandLine(name, head, (tail + " " + rest).replace("\u3000", " ").strip())
+
+
+def take_item_ref(rest: str) -> tuple[int | None, str]:
+    """Leading `#N` (or N) of `rest`: (N, the remainder) or (None, rest)."""
+    first, _, remainder = rest.partition(" ")
+    m = ITEM_REF.match(first)
+    if not m:
+        return None, rest
+    return int(m.group(1)), remainder.strip()
+
+
+@dataclass(frozen=True)
+class MentionRef:
+    user_id: str | None  # set for a real platform mention
+    name: str
+    span: tuple[int, int]
+
+
+def find_mentions(text: str) -> list[MentionRef]:
+    """Real mention tokens and plain `@word`s, in order of appearance."""
+    refs = [MentionRef(m.group(1), m.group(2) or m.group(1), m.span()) for m in MENTION_TOKEN.finditer(text)]
+    masked = MENTION_TOKEN.sub(lambda m: " " * len(m.group(0)), text)
+    refs += [MentionRef(None, m.group(1), m.span()) for m in PLAIN_MENTION.finditer(masked)]
+    return sorted(refs, key=lambda r: r.span)
+
+
+def take_leading_mention(rest: str) -> tuple[MentionRef | None, str]:
+    refs = find_mentions(rest)
+    if not refs or refs[0].span[0] != 0:
+        return None, rest
+    return refs[0], rest[refs[0].span[1]:].strip()
+
+
+def take_flags(text: str, flags: dict[str, tuple[str, ...]]) -> tuple[set[str], str]:
+    """Remove standalone flag words (or 【flag】/[flag]) anywhere in `text`."""
+    found: set[str] = set()
+    words = []
+    for word in text.split():
+        bare = word.strip("[]【】()（）").lower()
+        hit = next((flag for flag, spellings in flags.items() if bare in spellings), None)
+        if hit:
+            found.add(hit)
+        else:
+            words.append(word)
+    return found, " ".join(words)
+
+
+def split_markers(text: str, markers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Split `text` at marker words (regex per field): (head, {field: segment}).
+
+    e.g. "写文档 截止 明天 标准：评审通过" -> ("写文档", {"deadline": "明天", "standard": "评审通过"}).
+    A later occurrence of the same marker wins, so "sign-off by legal by friday" keeps
+    "sign-off by legal" as the head.
+    """
+    hits: list[tuple[int, int, str]] = []
+    for field, pattern in markers.items():
+        found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
+        if found:
+            m = found[-1]
+            hits.append((m.start(), m.end(), field))
+    hits.sort()
+    if not hits:
+        return text.strip(), {}
+    head = text[: hits[0][0]].strip()
+    segments = {}
+    for i, (_start, end, field) in enumerate(hits):
+        stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
+        segments[field] = text[end:stop].strip(" ,，;；")
+    return head, segments
+
+
+def parse_percent(word: str) -> int | None:
+    m = PERCENT.match(word) or re.match(r"^(\d{1,3})$", word)
+    if not m:
+        return None
+    value = int(m.group(1))
+    return value if 0 <= value <= 100 else None

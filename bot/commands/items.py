@@ -1,0 +1,188 @@
+"""Item commands: parse the command line, then hand over to bot.items.actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commands import grammar
+from bot.commands.strings import t, usage
+from bot.context import Ctx, UserError
+from bot.deadlines import DeadlineError, format_deadline, parse_deadline, split_deadline
+from bot.directory import Target, counterpart, resolve
+from bot.items import actions
+from bot.items import strings as item_strings
+from storage.models import Item
+
+DEADLINE = r"截止(?:时间|日期)?\s*[:：]?|(?<!\S)(?:by|due|deadline:?)(?=\s)"
+STANDARD = r"(?:完成标准|交付标准|验收标准|标准)\s*[:：]|(?<!\S)(?:standard|done when)\s*:"
+APPROVER = r"(?:审批人?|验收人)\s*[:：]?(?=\s*(?:@|<@))|(?<!\S)approver:?(?=\s*(?:@|<@))"
+ETA = r"(?<!\S)(?:预计|eta|expected)\s*[:：]?"
+URGENCY_FLAGS = {"urgent": ("紧急", "加急", "urgent"), "emergency": ("特急", "非常紧急", "emergency")}
+RISK_WORDS = {"high": ("高", "高风险", "风险", "high"), "normal": ("正常", "低", "normal", "low", "ok")}
+
+
+def deadline_from(ctx: Ctx, text: str) -> datetime:
+    """Parse a deadline phrase or refuse with a reply that says what we understood."""
+    try:
+        return parse_deadline(text, now=ctx.now, calendar=ctx.calendar)
+    except DeadlineError as err:
+        raise UserError(_deadline_error(ctx, text, err)) from None
+
+
+def _deadline_error(ctx: Ctx, text: str, err: DeadlineError) -> str:
+    when = getattr(err, "when", None)
+    if err.code == "past" and when is not None:
+        return item_strings.t(ctx.lang, "e.deadline_past", text=text,
+                              when=format_deadline(when, lang=ctx.lang, calendar=ctx.calendar))
+    return item_strings.t(ctx.lang, "e.deadline", text=text)
+
+
+def resolve_target(ctx: Ctx, ref: grammar.MentionRef) -> Target:
+    target = resolve(session=ctx.session, platform=ctx.event.platform, ref=ref)
+    if target is None:
+        raise UserError(item_strings.t(ctx.lang, "e.unknown_person", name="@" + ref.name))
+    return target
+
+
+def _owner_of(ctx: Ctx, target: Target):
+    if target.department is None:
+        return target.user
+    owner = counterpart(target.department)
+    if owner is None:
+        raise UserError(item_strings.t(ctx.lang, "e.no_counterpart", dept=target.department.name))
+    return owner
+
+
+def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: datetime | None,
+            standard: str | None = None, urgency: str = "normal", approver=None) -> None:
+    now = ctx.now
+    item = Item(
+        kind=kind, chat=ctx.chat, title=title, initiator=ctx.actor, owner=_owner_of(ctx, target),
+        department=target.department, approver=approver, standard=standard, urgency=urgency,
+        status="open", deadline=deadline, created_at=now, updated_at=now, version=1,
+    )
+    ctx.session.add(item)
+    ctx.session.flush()
+    note = format_deadline(deadline, lang=ctx.lang, calendar=ctx.calendar) if deadline else None
+    actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
+                   from_status=None, note=note)
+    item.version = 1
+    actions.post_card(ctx, item)
+
+
+def cmd_todo(ctx: Ctx, rest: str) -> None:
+    ref, rest = grammar.take_leading_mention(rest)
+    if ref is None:
+        raise UserError(t(ctx.lang, "need_owner") + "\n" + usage(ctx.lang, "todo"))
+    head, parts = grammar.split_markers(rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER})
+    if not head:
+        raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "todo"))
+    target = resolve_target(ctx, ref)
+    deadline = deadline_from(ctx, parts["deadline"]) if parts.get("deadline") else None
+    approver = None
+    if parts.get("approver"):
+        approver_ref, _ = grammar.take_leading_mention(parts["approver"])
+        approver = resolve_target(ctx, approver_ref).user if approver_ref else None
+    _create(ctx, kind="action", target=target, title=head, deadline=deadline,
+            standard=parts.get("standard") or None, approver=approver)
+
+
+def cmd_ask(ctx: Ctx, rest: str) -> None:
+    flags, rest = grammar.take_flags(rest, URGENCY_FLAGS)
+    ref, rest = grammar.take_leading_mention(rest)
+    if ref is None:
+        raise UserError(t(ctx.lang, "need_target") + "\n" + usage(ctx.lang, "ask"))
+    head, parts = grammar.split_markers(rest, {"deadline": DEADLINE})
+    if not head:
+        raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "ask"))
+    target = resolve_target(ctx, ref)
+    deadline = deadline_from(ctx, parts["deadline"]) if parts.get("deadline") else None
+    urgency = "emergency" if "emergency" in flags else "urgent" if "urgent" in flags else "normal"
+    _create(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=urgency)
+
+
+def load_item(ctx: Ctx, item_id: int) -> Item:
+    """The item `#item_id` as this chat may act on it, or a refusal."""
+    item = ctx.session.get(Item, item_id)
+    if item is None or item.chat.platform != ctx.event.platform:
+        raise UserError(item_strings.t(ctx.lang, "e.no_item", id=item_id))
+    if item.chat_id != ctx.chat.id and not ctx.event.is_direct:
+        raise UserError(item_strings.t(ctx.lang, "e.other_chat", id=item_id))
+    return item
+
+
+def item_and_rest(ctx: Ctx, rest: str, command: str) -> tuple[Item, str]:
+    item_id, rest = grammar.take_item_ref(rest)
+    if item_id is None:
+        raise UserError(t(ctx.lang, "need_item") + "\n" + usage(ctx.lang, command))
+    return load_item(ctx, item_id), rest
+
+
+def _require(ctx: Ctx, value: str, what: str, command: str) -> str:
+    if not value:
+        raise UserError(t(ctx.lang, what) + "\n" + usage(ctx.lang, command))
+    return value
+
+
+def cmd_ack(ctx: Ctx, rest: str) -> None:
+    item, _ = item_and_rest(ctx, rest, "ack")
+    actions.ack(ctx, item)
+
+
+def cmd_progress(ctx: Ctx, rest: str) -> None:
+    item, rest = item_and_rest(ctx, rest, "progress")
+    word, _, note = rest.partition(" ")
+    percent = grammar.parse_percent(word)
+    if percent is None:
+        raise UserError(t(ctx.lang, "need_percent") + "\n" + usage(ctx.lang, "progress"))
+    actions.progress(ctx, item, percent, note.strip() or None)
+
+
+def cmd_block(ctx: Ctx, rest: str) -> None:
+    item, rest = item_and_rest(ctx, rest, "block")
+    reason, parts = grammar.split_markers(rest, {"eta": ETA})
+    _require(ctx, reason, "need_reason", "block")
+    eta = deadline_from(ctx, parts["eta"]) if parts.get("eta") else None
+    actions.block(ctx, item, reason, eta)
+
+
+def cmd_done(ctx: Ctx, rest: str) -> None:
+    item, note = item_and_rest(ctx, rest, "done")
+    actions.done(ctx, item, note or None)
+
+
+def cmd_confirm(ctx: Ctx, rest: str) -> None:
+    item, _ = item_and_rest(ctx, rest, "confirm")
+    actions.confirm(ctx, item)
+
+
+def cmd_reject(ctx: Ctx, rest: str) -> None:
+    item, reason = item_and_rest(ctx, rest, "reject")
+    actions.check_allowed(ctx, item, "reject")
+    actions.reject(ctx, item, _require(ctx, reason, "need_reason", "reject"))
+
+
+def cmd_extend(ctx: Ctx, rest: str) -> None:
+    item, rest = item_and_rest(ctx, rest, "extend")
+    actions.check_allowed(ctx, item, "extend")
+    _require(ctx, rest, "need_deadline", "extend")
+    try:
+        deadline, reason = split_deadline(rest, now=ctx.now, calendar=ctx.calendar)
+    except DeadlineError as err:
+        raise UserError(_deadline_error(ctx, rest.split(" ")[0], err) + "\n" + usage(ctx.lang, "extend")) from None
+    actions.extend(ctx, item, deadline, _require(ctx, reason, "need_reason", "extend"))
+
+
+def cmd_cancel(ctx: Ctx, rest: str) -> None:
+    item, reason = item_and_rest(ctx, rest, "cancel")
+    actions.cancel(ctx, item, reason or None)
+
+
+def cmd_risk(ctx: Ctx, rest: str) -> None:
+    item, rest = item_and_rest(ctx, rest, "risk")
+    word, _, reason = rest.partition(" ")
+    risk = next((r for r, words in RISK_WORDS.items() if word.lower() in words), None)
+    if risk is None:
+        raise UserError(t(ctx.lang, "need_risk") + "\n" + usage(ctx.lang, "risk"))
+    actions.set_risk(ctx, item, risk, reason.strip() or None)
+

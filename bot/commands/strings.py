@@ -1,0 +1,108 @@
+"""Usage, examples and parse errors of every command, in Chinese and English."""
+
+from __future__ import annotations
+
+from bot.i18n import render
+
+USAGE: dict[str, tuple[str, str]] = {
+    "todo": (
+        "/待办 @负责人 任务 [截止 时间] [标准：完成标准] [审批 @人]\n例：/待办 @李工 完成活动页前端开发 截止 5月15日 标准：测试环境验收通过",
+        "/todo @owner TASK [by DEADLINE] [standard: WHEN DONE] [approver @person]\n"
+        "e.g. /todo @lee Build the campaign page by 2026-05-15 standard: passes QA on staging",
+    ),
+    "ask": (
+        "/需求 @人或部门 内容 [截止 时间] [紧急] [特急]\n例：/需求 @技术部 确认618活动页排期 截止 明天 紧急",
+        "/ask @person-or-dept CONTENT [by DEADLINE] [urgent] [emergency]\n"
+        "e.g. /ask @Tech confirm the 618 page schedule by tomorrow urgent",
+    ),
+    "ack": ("/收到 #编号\n例：/收到 #3", "/ack #N\ne.g. /ack #3"),
+    "progress": ("/进度 #编号 百分比 [说明]\n例：/进度 #3 60% 前端联调中", "/progress #N PERCENT [NOTE]\ne.g. /progress #3 60% integrating the API"),
+    "block": (
+        "/受阻 #编号 原因 [预计 日期]\n例：/受阻 #3 测试环境资源不足 预计 5月14日",
+        "/block #N REASON [eta DATE]\ne.g. /block #3 staging is short of resources eta 2026-05-14",
+    ),
+    "done": ("/完成 #编号 [说明]\n例：/完成 #3 已上线", "/done #N [NOTE]\ne.g. /done #3 live in production"),
+    "confirm": ("/确认 #编号（或在卡片上点 ✅）\n例：/确认 #3", "/confirm #N (or react ✅ on its card)\ne.g. /confirm #3"),
+    "reject": ("/驳回 #编号 原因\n例：/驳回 #3 移动端样式错位", "/reject #N REASON\ne.g. /reject #3 broken layout on mobile"),
+    "extend": (
+        "/延期 #编号 新截止时间 原因\n例：/延期 #3 5月20日 供应商延迟交付",
+        "/extend #N DEADLINE REASON\ne.g. /extend #3 2026-05-20 vendor delivery slipped",
+    ),
+    "cancel": ("/关闭 #编号 [原因]\n例：/关闭 #3 活动取消", "/cancel #N [REASON]\ne.g. /cancel #3 campaign called off"),
+    "risk": ("/风险 #编号 高|正常 [原因]\n例：/风险 #3 高 接口方未排期", "/risk #N high|normal [REASON]\ne.g. /risk #3 high vendor has not scheduled it"),
+    "list": (
+        "/列表 [我的 | 逾期 | @某人 | 全部]\n例：/列表 逾期",
+        "/list [mine | overdue | @user | all]\ne.g. /list overdue",
+    ),
+    "show": ("/详情 #编号\n例：/详情 #3", "/show #N\ne.g. /show #3"),
+    "dept": (
+        "/部门 [部门名 [负责人 @人] [对接人 @人 @人] [成员 @人 ...]]\n例：/部门 技术部 负责人 @王总 对接人 @李工",
+        "/dept [NAME [head @person] [liaison @person @person] [members @person ...]]\n"
+        "e.g. /dept Tech head @wang liaison @lee",
+    ),
+    "settings": ("/设置 [语言 zh|en]\n例：/设置 语言 en", "/settings [lang zh|en]\ne.g. /settings lang zh"),
+    "help": ("/帮助 [命令]\n例：/帮助 待办", "/help [COMMAND]\ne.g. /help todo"),
+}
+
+SUMMARY: dict[str, tuple[str, str]] = {
+    "todo": ("登记行动项", "register an action item"),
+    "ask": ("发起沟通需求", "send a request to a person or department"),
+    "ack": ("确认收到", "acknowledge"),
+    "progress": ("更新进度", "report progress"),
+    "block": ("报告受阻/需支持", "report a blocker"),
+    "done": ("报告完成", "report done"),
+    "confirm": ("验收确认（✅）", "confirm a finished item (✅)"),
+    "reject": ("驳回返工（❌）", "reject for rework (❌)"),
+    "extend": ("调整截止时间", "move a deadline"),
+    "cancel": ("关闭事项", "cancel an item"),
+    "risk": ("标记风险", "mark the risk"),
+    "list": ("查看事项", "list items"),
+    "show": ("查看详情和记录", "an item with its history"),
+    "dept": ("登记部门、负责人和对接人", "register departments, heads and liaisons"),
+    "settings": ("本群设置", "this chat's settings"),
+    "help": ("帮助", "help"),
+}
+
+T: dict[str, tuple[str, str]] = {
+    "usage": ("用法：{usage}", "Usage: {usage}"),
+    "help.title": (
+        "Genjin 跟进助手：登记需求和行动项，到点提醒，验收闭环。命令（也可 @我 + 命令）：",
+        "Genjin keeps track of requests and action items, nudges, and closes the loop. Commands (or @mention me):",
+    ),
+    "help.footer": ("「/帮助 命令」看用法和例子。", "/help COMMAND shows usage and an example."),
+    "help.line": ("/{alias} ({name}) — {summary}", "/{name} — {summary}"),
+    "unknown": ("没有「{word}」这个命令。{hint}", "There is no command \"{word}\". {hint}"),
+    "hint": ("发送「/帮助」看全部命令。", "Send /help for the list."),
+    "need_item": ("请写明事项编号，例如 #3。", "Which item? Give its number, e.g. #3."),
+    "need_owner": ("请用 @ 指定负责人。", "Name the owner with an @mention."),
+    "need_target": ("请用 @ 指定对接人或部门。", "Name the person or department with an @mention."),
+    "need_title": ("请写上要做的事。", "Say what needs doing."),
+    "need_reason": ("请写上原因。", "Please give a reason."),
+    "need_percent": ("请写进度百分比（0-100%），例如 60%。", "Give the progress as a percentage (0-100%), e.g. 60%."),
+    "need_deadline": ("请写新的截止时间。", "Give the new deadline."),
+    "need_risk": ("风险请写「高」或「正常」。", "Risk is \"high\" or \"normal\"."),
+    "dept.list_empty": ("还没有登记部门。{usage}", "No departments yet. {usage}"),
+    "dept.list_title": ("部门（{n}）", "Departments ({n})"),
+    "dept.line": ("{name}：负责人 {head}；对接人 {liaisons}；成员 {members}", "{name}: head {head}; liaisons {liaisons}; members {members}"),
+    "dept.saved": ("已更新部门 {line}", "Department saved. {line}"),
+    "dept.too_many_liaisons": ("每个部门最多 2 名对接人。", "A department has at most 2 liaisons."),
+    "dept.need_mentions": ("「{role}」后面请 @ 具体的人。", "Mention people after \"{role}\"."),
+    "dept.dept_as_person": ("{name} 是部门，这里需要具体的人。", "{name} is a department; a person is needed here."),
+    "settings.show": ("本群设置：语言 {lang}，时区 {timezone}。", "This chat: language {lang}, timezone {timezone}."),
+    "settings.saved": ("已保存。{show}", "Saved. {show}"),
+    "settings.bad_lang": ("语言只能是 zh 或 en。", "Language is zh or en."),
+    "settings.bad_timezone": ("不认识时区「{tz}」，例如 Asia/Shanghai。", "Unknown timezone \"{tz}\"; e.g. Asia/Shanghai."),
+    "error": (
+        "抱歉，处理这条消息时出错了，什么都没有改动。请稍后再试；如果一直出错，请联系管理员。",
+        "Sorry, something went wrong while handling that; nothing was changed. Try again, "
+        "and tell your admin if it keeps happening.",
+    ),
+}
+
+
+def t(lang: str, key: str, /, **kw: object) -> str:
+    return render(T, lang, key, **kw)
+
+
+def usage(lang: str, name: str) -> str:
+    return t(lang, "usage", usage=render(USAGE, lang, name))

@@ -1,0 +1,99 @@
+"""Who and where: chats, users and departments, as the core knows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.commands.grammar import MentionRef
+from bot.events import mention
+from storage.models import Chat, Department, DepartmentMember, User
+
+
+def upsert_chat(*, session: Session, platform: str, chat_id: str, now: datetime) -> Chat:
+    """The chat row, created on first sight."""
+    chat = session.scalar(select(Chat).where(Chat.platform == platform, Chat.chat_id == chat_id))
+    if chat is None:
+        chat = Chat(platform=platform, chat_id=chat_id, settings={}, created_at=now)
+        session.add(chat)
+        session.flush()
+    return chat
+
+
+def upsert_user(*, session: Session, platform: str, user_id: str, name: str | None) -> User:
+    """The user row, created on first sight; a newly seen display name replaces the old."""
+    user = session.scalar(select(User).where(User.platform == platform, User.user_id == user_id))
+    if user is None:
+        user = User(platform=platform, user_id=user_id, name=name or user_id)
+        session.add(user)
+        session.flush()
+    elif name and name != user.name:
+        user.name = name
+    return user
+
+
+def find_department(*, session: Session, platform: str, name: str) -> Department | None:
+    return session.scalar(
+        select(Department).where(Department.platform == platform, func.lower(Department.name) == name.lower())
+    )
+
+
+def find_user_by_name(*, session: Session, platform: str, name: str) -> User | None:
+    return session.scalar(
+        select(User).where(User.platform == platform, func.lower(User.name) == name.lower()).limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whom a mention names: a person, or a department (answered by its liaison)."""
+
+    user: User | None
+    department: Department | None
+
+
+def resolve(*, session: Session, platform: str, ref: MentionRef) -> Target | None:
+    """Departments first (they are named, not picked), then the mentioned or known person."""
+    dept = find_department(session=session, platform=platform, name=ref.name)
+    if dept is not None:
+        return Target(None, dept)
+    if ref.user_id is not None:
+        return Target(upsert_user(session=session, platform=platform, user_id=ref.user_id, name=ref.name), None)
+    user = find_user_by_name(session=session, platform=platform, name=ref.name)
+    return Target(user, None) if user else None
+
+
+def liaisons(dept: Department) -> list[User]:
+    return [m.user for m in dept.members if m.role == "liaison"]
+
+
+def counterpart(dept: Department) -> User | None:
+    """A request to a department goes to its first liaison, else to its head."""
+    found = liaisons(dept)
+    return found[0] if found else dept.head
+
+
+def member_ids(dept: Department) -> set[int]:
+    ids = {m.user_id for m in dept.members}
+    if dept.head_id:
+        ids.add(dept.head_id)
+    return ids
+
+
+def head_of(*, session: Session, user: User) -> User | None:
+    """The head of the first department `user` belongs to (for escalations)."""
+    row = session.scalar(
+        select(Department)
+        .join(DepartmentMember, DepartmentMember.department_id == Department.id)
+        .where(DepartmentMember.user_id == user.id, Department.head_id.is_not(None))
+        .limit(1)
+    )
+    return row.head if row else None
+
+
+def at(user: User | None) -> str:
+    """A mention token for `user` (or a dash)."""
+    return mention(user.user_id, user.name) if user else "—"

@@ -1,0 +1,130 @@
+"""The one entry into the core: `handle_event`.
+
+Every adapter hands its `IncomingEvent`s here. The caller owns the transaction and
+commits after; the event's records and its replies (outbox rows) land together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.commands import admin, grammar, views
+from bot.commands import items as item_commands
+from bot.commands.strings import t
+from bot.context import Ctx, UserError
+from bot.directory import upsert_chat, upsert_user
+from bot.events import EventKind, IncomingEvent
+from bot.items import actions
+from bot.items import strings as item_strings
+from bot.policy import Policy, for_chat
+from storage.models import Item, ProcessedEvent
+from storage.outbox import enqueue, items_for_platform_message
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Ctx, str], None]
+COMMANDS: dict[str, Handler] = {
+    "todo": item_commands.cmd_todo,
+    "ask": item_commands.cmd_ask,
+    "ack": item_commands.cmd_ack,
+    "progress": item_commands.cmd_progress,
+    "block": item_commands.cmd_block,
+    "done": item_commands.cmd_done,
+    "confirm": item_commands.cmd_confirm,
+    "reject": item_commands.cmd_reject,
+    "extend": item_commands.cmd_extend,
+    "cancel": item_commands.cmd_cancel,
+    "risk": item_commands.cmd_risk,
+    "list": views.cmd_list,
+    "show": views.cmd_show,
+    "help": views.cmd_help,
+    "dept": admin.cmd_dept,
+    "settings": admin.cmd_settings,
+}
+
+# Neutral reactions (adapters map platform emoji names onto these) -> item action.
+REACTIONS = {"✅": "confirm", "❌": "reject", "👀": "ack"}
+
+
+def mark_processed(*, session: Session, event: IncomingEvent, now: datetime) -> bool:
+    """Record the event id; False when it was seen before (a redelivery)."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(platform=event.platform, event_id=event.event_id, processed_at=now))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def handle_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> bool:
+    """Apply one incoming event. Returns False for a redelivered event (nothing happens)."""
+    if not mark_processed(session=session, event=event, now=now):
+        log.info("duplicate event %s/%s ignored", event.platform, event.event_id)
+        return False
+    chat = upsert_chat(session=session, platform=event.platform, chat_id=event.chat_id, now=now)
+    actor = upsert_user(session=session, platform=event.platform, user_id=event.user_id, name=event.user_name)
+    ctx = Ctx(session=session, event=event, now=now, chat=chat, actor=actor,
+              policy=for_chat(policy, chat.settings or {}))
+    try:
+        with session.begin_nested():
+            route(ctx)
+    except UserError as refusal:
+        ctx.out.clear()
+        ctx.reply(str(refusal))
+    except Exception:
+        # A bug must not reach the chat as a traceback, nor leave half a change behind.
+        log.exception("event %s/%s failed", event.platform, event.event_id)
+        ctx.out.clear()
+        ctx.reply(t(ctx.lang, "error"))
+    for msg in ctx.out:
+        enqueue(session=session, msg=msg, now=now)
+    return True
+
+
+def route(ctx: Ctx) -> None:
+    event = ctx.event
+    if event.kind in (EventKind.MESSAGE, EventKind.COMMAND):
+        addressed = event.addressed_to_bot or event.is_direct or event.kind == EventKind.COMMAND
+        line = grammar.split_command(event.text, addressed=addressed)
+        if line is None:
+            return
+        if not line.name:
+            raise UserError(t(ctx.lang, "unknown", word=line.word, hint=t(ctx.lang, "hint")))
+        COMMANDS[line.name](ctx, line.rest)
+    elif event.kind == EventKind.REACTION_ADDED:
+        action = REACTIONS.get(event.reaction or "")
+        item = _single_item(ctx) if action else None
+        if item is not None:
+            _apply(ctx, action, item, via=event.reaction or "")
+    elif event.kind == EventKind.BUTTON:
+        action, _, item_id = (event.button_value or "").partition(":")
+        if action in ("ack", "done", "confirm", "reject") and item_id.isdigit():
+            _apply(ctx, action, item_commands.load_item(ctx, int(item_id)), via=action)
+    # Removing a reaction undoes nothing: confirmations stand, as the handbooks' sign-offs do.
+
+
+def _single_item(ctx: Ctx) -> Item | None:
+    """The item a reacted-to bot message concerns, when it concerns exactly one."""
+    if not ctx.event.target_message_id:
+        return None
+    ids = items_for_platform_message(session=ctx.session, platform=ctx.event.platform,
+                                     platform_message_id=ctx.event.target_message_id)
+    return item_commands.load_item(ctx, ids[0]) if len(ids) == 1 else None
+
+
+def _apply(ctx: Ctx, action: str, item: Item, *, via: str) -> None:
+    if action == "ack":
+        actions.ack(ctx, item)
+    elif action == "done":
+        actions.done(ctx, item, None)
+    elif action == "confirm":
+        actions.confirm(ctx, item)
+    elif action == "reject":
+        actions.check_allowed(ctx, item, "reject")
+        actions.reject(ctx, item, item_strings.t(ctx.lang, "reject_via", via=via))

@@ -1,0 +1,98 @@
+"""The two shapes that cross the core's border: what comes in, what goes out.
+
+Adapters turn a platform payload into one `IncomingEvent` and render an
+`OutgoingMessage` into the platform's own format (Block Kit, Feishu card, text).
+
+Mentions travel inside text as `<@USER_ID|Name>` tokens (Slack's syntax plus a
+display name), so every renderer can make a real mention and the console can
+print `@Name`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    MESSAGE = "message"  # plain text said in the chat (may contain a command)
+    COMMAND = "command"  # a platform slash command; text is the command line
+    REACTION_ADDED = "reaction_added"
+    REACTION_REMOVED = "reaction_removed"
+    BUTTON = "button"  # a button on a bot message was pressed
+
+
+@dataclass(frozen=True)
+class Mention:
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    platform: str  # "console" | "slack" | "feishu" | "dingtalk"
+    event_id: str  # the platform's id; the dedupe key
+    chat_id: str
+    user_id: str
+    kind: EventKind
+    received_at: datetime  # aware
+    user_name: str | None = None
+    text: str = ""
+    # Users mentioned in `text` (the bot itself excluded). In `text` each one is
+    # written as a `<@user_id>` or `<@user_id|name>` token.
+    mentions: tuple[Mention, ...] = ()
+    addressed_to_bot: bool = False  # @bot mention, direct chat or slash command
+    is_direct: bool = False  # a one-to-one chat with the bot
+    message_id: str | None = None  # the platform id of the user's own message
+    target_message_id: str | None = None  # bot message reacted to / clicked
+    reaction: str | None = None  # neutral emoji, e.g. "✅", "❌", "👀"
+    button_value: str | None = None  # as set in `Button.value`
+    thread_id: str | None = None  # the thread this message was posted in, if any
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    value: str  # "<action>:<item id>", e.g. "confirm:12"
+    style: str = "default"  # "primary" | "danger" | "default"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A small platform-neutral card: a title, key/value fields, free lines, buttons."""
+
+    title: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+    lines: tuple[str, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    key: str  # unique forever: the outbox refuses a second message with it
+    platform: str
+    chat_id: str | None = None  # to a group ...
+    user_id: str | None = None  # ... or a direct message to this user
+    text: str = ""  # used when card is None; may hold `<@id|name>` tokens
+    card: Card | None = None
+    item_ids: tuple[int, ...] = ()  # the items it concerns (reactions apply to them)
+    reply_to_key: str | None = None  # thread under this earlier message, where supported
+    edit_of_key: str | None = None  # replace that earlier message in place, where supported
+    urgent: bool = False  # may be delivered outside working hours
+    created_at: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+MENTION_TOKEN = re.compile(r"<@([^>|\s]+)(?:\|([^>]*))?>")
+
+
+def mention(user_id: str, name: str | None) -> str:
+    """The token the core writes for a mention; renderers turn it into the real thing."""
+    return f"<@{user_id}|{name}>" if name else f"<@{user_id}>"
+
+
+def render_mentions(text: str, fmt) -> str:
+    """Replace every mention token with fmt(user_id, name_or_None)."""
+    return MENTION_TOKEN.sub(lambda m: fmt(m.group(1), m.group(2)), text)

@@ -1,0 +1,13 @@
+"""Language selection for user-facing text. Each domain keeps its own string table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGS = ("zh", "en")
+
+
+def render(table: Mapping[str, tuple[str, str]], lang: str, key: str, /, **kw: object) -> str:
+    """The template `key` of `table` in `lang` (zh when unknown), formatted with `kw`."""
+    zh, en = table[key]
+    return (en if lang == "en" else zh).format(**kw)

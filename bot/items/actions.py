@@ -1,0 +1,197 @@
+"""What happens to an item, whatever asked for it: a command, a reaction or a button.
+
+Each action checks who may take it and from which status, records a history row,
+answers in the item's thread and re-renders the item's card in place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.context import Ctx, UserError, card_key
+from bot.deadlines import format_deadline
+from bot.directory import at, member_ids
+from bot.events import Card, OutgoingMessage
+from bot.items import states
+from bot.items.render import item_card
+from bot.items.strings import RISK, pair, status_label, t
+from storage.models import Item, ItemEvent, User
+
+
+def record(*, session: Session, item: Item, actor: User | None, action: str, now: datetime,
+           from_status: str | None, note: str | None = None, data: dict | None = None) -> None:
+    """Append a history row and mark the item changed (a new card version)."""
+    item.history.append(ItemEvent(
+        at=now, actor=actor, action=action, from_status=from_status, to_status=item.status,
+        note=note, data=data or {},
+    ))
+    item.updated_at = now
+    item.version = (item.version or 1) + 1
+
+
+def sla_text(ctx: Ctx, item: Item) -> str:
+    p = ctx.policy
+    if item.urgency == "emergency":
+        return t(ctx.lang, "sla.minutes", n=p.emergency_response_minutes)
+    hours = p.urgent_response_hours if item.urgency == "urgent" else p.response_hours
+    return t(ctx.lang, "sla.hours", n=f"{hours:g}")
+
+
+def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
+    if item.status == "open":
+        key = "card.created_request" if item.kind == "request" else "card.created_action"
+        return (t(ctx.lang, key, owner=at(item.owner), id=item.id, sla=sla_text(ctx, item)),)
+    if item.status == "done":
+        return (t(ctx.lang, "card.await_confirm", initiator=at(item.initiator), id=item.id),)
+    return ()
+
+
+def render_card(ctx: Ctx, item: Item) -> Card:
+    return item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now, lines=card_lines(ctx, item))
+
+
+def post_card(ctx: Ctx, item: Item) -> None:
+    """The item's first card: the message its later updates replace."""
+    ctx.post(OutgoingMessage(
+        key=card_key(item.id), platform=ctx.event.platform, chat_id=item.chat.chat_id,
+        card=render_card(ctx, item), item_ids=(item.id,), urgent=item.urgency == "emergency",
+        created_at=ctx.now,
+    ))
+
+
+def refresh_card(ctx: Ctx, item: Item) -> None:
+    ctx.post(OutgoingMessage(
+        key=f"{card_key(item.id)}:v{item.version}", platform=ctx.event.platform, chat_id=item.chat.chat_id,
+        card=render_card(ctx, item), item_ids=(item.id,), edit_of_key=card_key(item.id), created_at=ctx.now,
+    ))
+
+
+def _approver_suffix(ctx: Ctx, item: Item) -> str:
+    return t(ctx.lang, "e.approver_suffix", approver=at(item.approver)) if item.approver else ""
+
+
+def check_allowed(ctx: Ctx, item: Item, action: str) -> None:
+    """Raise UserError unless the actor may take `action` on `item` now."""
+    lang, actor = ctx.lang, ctx.actor
+    if item.status in states.FINAL:
+        raise UserError(t(lang, "e.closed", id=item.id, status=status_label(lang, item.kind, item.status),
+                          action=t(lang, f"a.{action}")))
+    who = states.ACTORS[action]
+    is_owner = actor.id == item.owner_id
+    # Anyone in the addressed department may pick up (acknowledge) a request sent to it.
+    if action == "ack" and item.department is not None and actor.id in member_ids(item.department):
+        is_owner = True
+    is_initiator = actor.id in (item.initiator_id, item.approver_id)
+    allowed = {"owner": is_owner, "initiator": is_initiator, "involved": is_owner or is_initiator}[who]
+    if not allowed:
+        names = dict(id=item.id, action=t(lang, f"a.{action}"), owner=at(item.owner),
+                     initiator=at(item.initiator), approver=_approver_suffix(ctx, item))
+        raise UserError(t(lang, {"owner": "e.only_owner", "initiator": "e.only_initiator",
+                                 "involved": "e.only_involved"}[who], **names))
+    if states.next_status(action, item.status) is None:
+        if action == "ack":
+            raise UserError(t(lang, "e.already_acked", id=item.id))
+        raise UserError(t(lang, "e.not_done", id=item.id, owner=at(item.owner),
+                          status=status_label(lang, item.kind, item.status)))
+
+
+def _transition(ctx: Ctx, item: Item, action: str, *, note: str | None = None, data: dict | None = None) -> str:
+    """Move the item along `action`, record it, and return the status it came from."""
+    check_allowed(ctx, item, action)
+    before = item.status
+    item.status = states.next_status(action, before) or before
+    record(session=ctx.session, item=item, actor=ctx.actor, action=action, now=ctx.now,
+           from_status=before, note=note, data=data)
+    return before
+
+
+def _say(ctx: Ctx, item: Item, text: str) -> None:
+    ctx.reply(text, item_ids=(item.id,), thread_of=item.id)
+    refresh_card(ctx, item)
+
+
+def _note(ctx: Ctx, note: str | None) -> str:
+    return t(ctx.lang, "r.note", note=note) if note else ""
+
+
+def ack(ctx: Ctx, item: Item) -> None:
+    check_allowed(ctx, item, "ack")
+    if ctx.actor.id != item.owner_id:
+        item.owner = ctx.actor  # a department member picked the request up
+    _transition(ctx, item, "ack")
+    item.acknowledged_at = ctx.now
+    _say(ctx, item, t(ctx.lang, "r.ack", id=item.id, actor=at(ctx.actor)))
+
+
+def progress(ctx: Ctx, item: Item, percent: int, note: str | None) -> None:
+    before = _transition(ctx, item, "progress", note=f"{percent}%" + (f" {note}" if note else ""),
+                         data={"progress": percent})
+    item.progress = percent
+    if item.acknowledged_at is None:
+        item.acknowledged_at = ctx.now
+    text = t(ctx.lang, "r.progress", id=item.id, progress=percent, note=_note(ctx, note))
+    if before == "blocked":
+        item.blocker_reason, item.blocker_eta, item.risk = None, None, "normal"
+        text += t(ctx.lang, "r.unblocked")
+    _say(ctx, item, text)
+
+
+def block(ctx: Ctx, item: Item, reason: str, eta: datetime | None) -> None:
+    _transition(ctx, item, "block", note=reason, data={"eta": eta.isoformat() if eta else None})
+    item.blocker_reason, item.blocker_eta, item.risk = reason, eta, "high"
+    eta_text = t(ctx.lang, "r.block_eta", eta=format_deadline(eta, lang=ctx.lang, calendar=ctx.calendar)) if eta else ""
+    _say(ctx, item, t(ctx.lang, "r.block", id=item.id, reason=reason, eta=eta_text, initiator=at(item.initiator)))
+
+
+def done(ctx: Ctx, item: Item, note: str | None) -> None:
+    _transition(ctx, item, "done", note=note)
+    item.progress, item.done_at = 100, ctx.now
+    item.blocker_reason, item.blocker_eta, item.risk = None, None, "normal"
+    if item.acknowledged_at is None:
+        item.acknowledged_at = ctx.now
+    _say(ctx, item, t(ctx.lang, "r.done", id=item.id, actor=at(ctx.actor), note=_note(ctx, note))
+         + "\n" + t(ctx.lang, "card.await_confirm", initiator=at(item.initiator), id=item.id))
+
+
+def confirm(ctx: Ctx, item: Item) -> None:
+    _transition(ctx, item, "confirm")
+    item.closed_at = ctx.now
+    _say(ctx, item, t(ctx.lang, "r.confirm", id=item.id, actor=at(ctx.actor)))
+
+
+def reject(ctx: Ctx, item: Item, reason: str) -> None:
+    _transition(ctx, item, "reject", note=reason)
+    item.rework_count += 1
+    item.done_at = None
+    _say(ctx, item, t(ctx.lang, "r.reject", id=item.id, actor=at(ctx.actor), reason=reason,
+                      owner=at(item.owner), n=item.rework_count))
+
+
+def extend(ctx: Ctx, item: Item, deadline: datetime, reason: str) -> None:
+    check_allowed(ctx, item, "extend")
+    fmt = lambda d: format_deadline(d, lang=ctx.lang, calendar=ctx.calendar) if d else "—"  # noqa: E731
+    if item.deadline == deadline:
+        raise UserError(t(ctx.lang, "e.same_deadline", id=item.id, when=fmt(deadline)))
+    old = item.deadline
+    item.deadline = deadline
+    if item.risk == "late":
+        item.risk = "normal"
+    _transition(ctx, item, "extend", note=f"{fmt(old)} → {fmt(deadline)}: {reason}",
+                data={"old": old.isoformat() if old else None, "new": deadline.isoformat(), "reason": reason})
+    _say(ctx, item, t(ctx.lang, "r.extend", id=item.id, old=fmt(old), new=fmt(deadline),
+                      actor=at(ctx.actor), reason=reason))
+
+
+def cancel(ctx: Ctx, item: Item, reason: str | None) -> None:
+    _transition(ctx, item, "cancel", note=reason)
+    item.closed_at = ctx.now
+    _say(ctx, item, t(ctx.lang, "r.cancel", id=item.id, actor=at(ctx.actor), reason=_note(ctx, reason)))
+
+
+def set_risk(ctx: Ctx, item: Item, risk: str, reason: str | None) -> None:
+    _transition(ctx, item, "risk", note=pair(ctx.lang, RISK, risk) + (f" {reason}" if reason else ""),
+                data={"risk": risk})
+    item.risk = risk
+    _say(ctx, item, t(ctx.lang, "r.risk", id=item.id, risk=pair(ctx.lang, RISK, risk), reason=_note(ctx, reason)))

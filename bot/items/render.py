@@ -1,0 +1,88 @@
+"""How an item looks: its card, its one-line summary, its history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.deadlines import format_deadline
+from bot.directory import at
+from bot.events import Button, Card
+from bot.items.strings import KIND, RISK, URGENCY, pair, status_label, t
+from bot.worktime import WorkCalendar
+from storage.models import Item, ItemEvent
+
+OPEN_STATUSES = ("open", "in_progress", "blocked", "done")
+
+
+def short_time(dt: datetime, calendar: WorkCalendar) -> str:
+    return dt.astimezone(calendar.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def deadline_text(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime) -> str:
+    if item.deadline is None:
+        return t(lang, "no_deadline", id=item.id)
+    text = format_deadline(item.deadline, lang=lang, calendar=calendar)
+    if item.status in OPEN_STATUSES and item.status != "done" and item.deadline < now:
+        text += t(lang, "overdue_suffix")
+    return text
+
+
+def buttons_for(item: Item, lang: str) -> tuple[Button, ...]:
+    """The next steps, as buttons; the core checks who pressed them."""
+    if item.status == "open":
+        return (Button(t(lang, "b.ack"), f"ack:{item.id}", "primary"), Button(t(lang, "b.done"), f"done:{item.id}"))
+    if item.status in ("in_progress", "blocked"):
+        return (Button(t(lang, "b.done"), f"done:{item.id}", "primary"),)
+    if item.status == "done":
+        return (
+            Button(t(lang, "b.confirm"), f"confirm:{item.id}", "primary"),
+            Button(t(lang, "b.reject"), f"reject:{item.id}", "danger"),
+        )
+    return ()
+
+
+def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, lines: tuple[str, ...] = ()) -> Card:
+    """The card that stands for the item in the chat; re-rendered in place on each change."""
+    kind = pair(lang, KIND, item.kind)
+    title = f"#{item.id} {kind}：{item.title}" if lang != "en" else f"#{item.id} {kind}: {item.title}"
+    who = "f.counterpart" if item.kind == "request" else "f.owner"
+    fields: list[tuple[str, str]] = []
+    if item.department is not None:
+        fields.append((t(lang, "f.department"), item.department.name))
+    fields += [
+        (t(lang, who), at(item.owner)),
+        (t(lang, "f.initiator"), at(item.initiator)),
+        (t(lang, "f.deadline"), deadline_text(item, lang=lang, calendar=calendar, now=now)),
+        (t(lang, "f.status"), status_label(lang, item.kind, item.status)),
+    ]
+    if item.urgency != "normal":
+        fields.append((t(lang, "f.urgency"), pair(lang, URGENCY, item.urgency)))
+    if item.progress and item.status not in ("confirmed", "cancelled"):
+        fields.append((t(lang, "f.progress"), f"{item.progress}%"))
+    if item.standard:
+        fields.append((t(lang, "f.standard"), item.standard))
+    if item.risk != "normal":
+        fields.append((t(lang, "f.risk"), pair(lang, RISK, item.risk)))
+    if item.status == "blocked" and item.blocker_reason:
+        fields.append((t(lang, "f.blocker"), item.blocker_reason))
+        if item.blocker_eta:
+            fields.append((t(lang, "f.blocker_eta"), format_deadline(item.blocker_eta, lang=lang, calendar=calendar)))
+    if item.rework_count:
+        fields.append((t(lang, "f.rework"), str(item.rework_count)))
+    return Card(title=title, fields=tuple(fields), lines=lines, buttons=buttons_for(item, lang))
+
+
+def summary_line(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime) -> str:
+    return t(
+        lang, "list.line", id=item.id, title=item.title, owner=at(item.owner),
+        deadline=deadline_text(item, lang=lang, calendar=calendar, now=now) if item.deadline else "—",
+        status=status_label(lang, item.kind, item.status),
+    )
+
+
+def history_line(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str:
+    action = t(lang, f"h.{row.action}") if f"h.{row.action}" else row.action
+    parts = [short_time(row.at, calendar), at(row.actor) if row.actor else "Genjin", action]
+    if row.note:
+        parts.append(row.note)
+    return " · ".join(parts)

@@ -1,0 +1,167 @@
+"""Every user-facing text about items, in Chinese and English."""
+
+from __future__ import annotations
+
+from bot.i18n import render
+
+STATUS = {
+    # status: (request zh, action zh, en)
+    "open": ("待沟通", "未开始", "open"),
+    "in_progress": ("沟通中", "进行中", "in progress"),
+    "blocked": ("需支持", "受阻", "blocked"),
+    "done": ("已完成，待确认", "已完成，待确认", "done, awaiting confirmation"),
+    "confirmed": ("已确认", "已确认", "confirmed"),
+    "cancelled": ("已关闭", "已关闭", "cancelled"),
+}
+KIND = {"request": ("沟通需求", "request"), "action": ("行动项", "action item")}
+URGENCY = {"urgent": ("紧急", "urgent"), "emergency": ("特急", "emergency")}
+RISK = {"normal": ("正常", "normal"), "late": ("滞后", "late"), "high": ("高", "high")}
+
+
+def status_label(lang: str, kind: str, status: str) -> str:
+    zh_request, zh_action, en = STATUS[status]
+    if lang == "en":
+        return en
+    return zh_request if kind == "request" else zh_action
+
+
+def pair(lang: str, table: dict[str, tuple[str, str]], key: str) -> str:
+    zh, en = table[key]
+    return en if lang == "en" else zh
+
+
+T: dict[str, tuple[str, str]] = {
+    # card fields
+    "f.owner": ("负责人", "Owner"),
+    "f.counterpart": ("对接人", "Counterpart"),
+    "f.department": ("对接部门", "Department"),
+    "f.initiator": ("发起人", "Initiator"),
+    "f.deadline": ("截止", "Deadline"),
+    "f.status": ("状态", "Status"),
+    "f.progress": ("进度", "Progress"),
+    "f.standard": ("完成标准", "Done when"),
+    "f.risk": ("风险", "Risk"),
+    "f.blocker": ("受阻原因", "Blocked by"),
+    "f.blocker_eta": ("预计解决", "Expected fix"),
+    "f.rework": ("返工", "Rework"),
+    "f.urgency": ("优先级", "Priority"),
+    "no_deadline": ("未设置（/延期 #{id} 日期 原因）", "none (/extend #{id} DATE REASON)"),
+    "overdue_suffix": ("（已逾期）", " (overdue)"),
+    # buttons
+    "b.ack": ("收到", "Acknowledge"),
+    "b.done": ("完成", "Done"),
+    "b.confirm": ("确认", "Confirm"),
+    "b.reject": ("驳回", "Reject"),
+    # card lines
+    "card.created_request": (
+        "{owner} 请在 {sla}内回复「/收到 #{id}」或点 👀。",
+        "{owner}, please acknowledge within {sla}: /ack #{id} or react 👀.",
+    ),
+    "card.created_action": (
+        "{owner} 请确认并跟进；完成后发送「/完成 #{id}」。",
+        "{owner}, this is yours; report with /done #{id} when finished.",
+    ),
+    "card.await_confirm": (
+        "{initiator} 请验收：点 ✅ 确认，❌ 驳回（或 /确认 #{id}、/驳回 #{id} 原因）。",
+        "{initiator}, please check it: react ✅ to confirm, ❌ to reject (or /confirm #{id}, /reject #{id} REASON).",
+    ),
+    "sla.hours": ("{n} 个工作小时", "{n} working hours"),
+    "sla.minutes": ("{n} 分钟", "{n} minutes"),
+    # replies to state changes
+    "r.ack": ("✔ #{id} 已收到，{actor} 跟进中。", "✔ #{id} acknowledged; {actor} is on it."),
+    "r.progress": ("📈 #{id} 进度 {progress}%{note}", "📈 #{id} at {progress}%{note}"),
+    "r.unblocked": ("（受阻已解除）", " (no longer blocked)"),
+    "r.block": (
+        "⚠ #{id} 受阻：{reason}{eta}。{initiator} 需要协调支持。",
+        "⚠ #{id} is blocked: {reason}{eta}. {initiator}, support is needed.",
+    ),
+    "r.block_eta": ("，预计 {eta} 解决", ", expected fix {eta}"),
+    "r.done": ("🎉 #{id} {actor} 已完成{note}。", "🎉 #{id} reported done by {actor}{note}."),
+    "r.confirm": ("✅ #{id} 已由 {actor} 确认验收，闭环。", "✅ #{id} confirmed by {actor}; closed."),
+    "r.reject": (
+        "❌ #{id} 被 {actor} 驳回：{reason}。{owner} 请返工（第 {n} 次）。",
+        "❌ #{id} rejected by {actor}: {reason}. {owner}, please rework it (rework #{n}).",
+    ),
+    "r.extend": (
+        "🗓 #{id} 截止时间调整：{old} → {new}（{actor}：{reason}）",
+        "🗓 #{id} deadline moved: {old} → {new} ({actor}: {reason})",
+    ),
+    "r.cancel": ("🚫 #{id} 已由 {actor} 关闭{reason}。", "🚫 #{id} cancelled by {actor}{reason}."),
+    "r.risk": ("#{id} 风险：{risk}{reason}", "#{id} risk: {risk}{reason}"),
+    "reject_via": ("通过 {via} 驳回，原因待补充", "rejected with {via}; reason to follow"),
+    "r.note": ("：{note}", ": {note}"),
+    # refusals (nothing changed)
+    "e.no_item": ("找不到 #{id}。用「/列表」看本群的事项。", "There is no #{id}. Try /list for this chat's items."),
+    "e.other_chat": ("#{id} 属于另一个群，请在那里操作。", "#{id} belongs to another chat; act on it there."),
+    "e.closed": ("#{id} 已{status}，不能再{action}。", "#{id} is already {status}; it can't be changed now."),
+    "e.only_owner": (
+        "只有负责人 {owner} 可以{action} #{id}。",
+        "Only the owner, {owner}, can {action} #{id}.",
+    ),
+    "e.only_initiator": (
+        "只有发起人 {initiator}{approver} 可以{action} #{id}。",
+        "Only the initiator, {initiator}{approver}, can {action} #{id}.",
+    ),
+    "e.only_involved": (
+        "只有负责人 {owner} 或发起人 {initiator} 可以{action} #{id}。",
+        "Only the owner, {owner}, or the initiator, {initiator}, can {action} #{id}.",
+    ),
+    "e.approver_suffix": (" 或审批人 {approver}", " or the approver, {approver}"),
+    "e.already_acked": ("#{id} 已经在跟进中了。", "#{id} is already acknowledged."),
+    "e.not_done": (
+        "#{id} 还没有报告完成（当前：{status}），负责人 {owner} 完成后发送「/完成 #{id}」。",
+        "#{id} isn't reported done yet (now: {status}); {owner} reports it with /done #{id}.",
+    ),
+    "e.no_counterpart": (
+        "部门「{dept}」还没有对接人或负责人。用「/部门 {dept} 对接人 @某人」设置。",
+        "Department {dept} has no liaison or head yet. Set one: /dept {dept} liaison @someone",
+    ),
+    "e.unknown_person": (
+        "不认识 {name}：请用 @ 选择群成员，或先用「/部门」登记这个部门。",
+        "I don't know {name}: pick the person with @, or register the department with /dept.",
+    ),
+    "e.deadline": (
+        "看不懂截止时间「{text}」。可以写：明天、下周五、5月20日、2026-05-20 14:00。",
+        "I can't read the deadline \"{text}\". Try: tomorrow, next friday, 2026-05-20 14:00.",
+    ),
+    "e.deadline_past": (
+        "截止时间「{text}」（{when}）已经过去了，请给一个将来的时间。",
+        "The deadline \"{text}\" ({when}) has already passed; give a future time.",
+    ),
+    "e.same_deadline": ("#{id} 的截止时间已经是 {when}。", "#{id} is already due {when}."),
+    # actions, for "only X can <action>"
+    "a.ack": ("确认收到", "acknowledge"),
+    "a.progress": ("更新进度", "report progress on"),
+    "a.block": ("报告受阻", "mark as blocked"),
+    "a.done": ("报告完成", "report done"),
+    "a.confirm": ("确认验收", "confirm"),
+    "a.reject": ("驳回", "reject"),
+    "a.extend": ("调整截止时间", "move the deadline of"),
+    "a.cancel": ("关闭", "cancel"),
+    "a.risk": ("标记风险", "set the risk of"),
+    # list and show
+    "list.empty": ("本群没有进行中的事项。🎈", "No open items in this chat. 🎈"),
+    "list.title": ("本群事项（{n}）", "Items in this chat ({n})"),
+    "list.title_mine": ("我的事项（{n}）", "My items ({n})"),
+    "list.title_overdue": ("逾期事项（{n}）", "Overdue items ({n})"),
+    "list.title_user": ("{user} 的事项（{n}）", "Items of {user} ({n})"),
+    "list.title_all": ("本群全部事项（{n}）", "All items in this chat ({n})"),
+    "list.more": ("……另有 {n} 项，用「/详情 #N」查看。", "...and {n} more; /show #N for one."),
+    "list.line": ("#{id} {title} · {owner} · {deadline} · {status}", "#{id} {title} · {owner} · {deadline} · {status}"),
+    "show.history": ("记录：", "History:"),
+    # history actions
+    "h.created": ("创建", "created"),
+    "h.ack": ("确认收到", "acknowledged"),
+    "h.progress": ("进度", "progress"),
+    "h.block": ("受阻", "blocked"),
+    "h.done": ("报告完成", "reported done"),
+    "h.confirm": ("确认验收", "confirmed"),
+    "h.reject": ("驳回", "rejected"),
+    "h.extend": ("调整截止", "deadline changed"),
+    "h.cancel": ("关闭", "cancelled"),
+    "h.risk": ("风险", "risk"),
+}
+
+
+def t(lang: str, key: str, /, **kw: object) -> str:
+    return render(T, lang, key, **kw)

@@ -1,0 +1,40 @@
+"""The rules' numbers (DOMAIN.md defaults), as plain values handed to the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import time
+
+from bot.worktime import CalendarConfig
+
+
+@dataclass(frozen=True)
+class Policy:
+    lang: str = "zh"
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    response_hours: float = 4  # everyday request: acknowledge within N working hours
+    urgent_response_hours: float = 2
+    emergency_response_minutes: int = 30  # wall clock
+    warn_working_days_before: int = 1
+    escalate_after_working_days: int = 3
+    daily_digest_at: time = time(9, 30)
+    weekly_report_at: time = time(17, 0)
+    nudges_per_person_per_day: int = 5
+    managers: tuple[str, ...] = ()  # platform user ids told about escalations and weekly reports
+    list_limit: int = 20
+
+
+# Per-chat settings a chat may override (stored in Chat.settings).
+CHAT_KEYS = ("lang", "timezone", "managers")
+
+
+def for_chat(policy: Policy, chat_settings: dict) -> Policy:
+    """The organisation's policy with one chat's overrides applied."""
+    changes: dict = {}
+    if chat_settings.get("lang") in ("zh", "en"):
+        changes["lang"] = chat_settings["lang"]
+    if chat_settings.get("timezone"):
+        changes["calendar"] = replace(policy.calendar, timezone=chat_settings["timezone"])
+    if chat_settings.get("managers"):
+        changes["managers"] = tuple(chat_settings["managers"])
+    return replace(policy, **changes) if changes else policy

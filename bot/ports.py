@@ -1,0 +1,30 @@
+"""What the core asks of the outside world: a way to deliver a message."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.events import OutgoingMessage
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (429, rate-limit codes); retry after `seconds`."""
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class PermanentFailure(Exception):
+    """The platform refused the message for good (bad channel, no permission)."""
+
+
+class Sender(Protocol):
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+        """Deliver `msg`; return the platform's id of the message posted (or edited).
+
+        `outbox_id` is the message's stored id (stable; usable as an idempotency key).
+        `reply_to` / `edit_of` are platform message ids of earlier messages, when known.
+        Raise RetryLater or PermanentFailure; any other exception is retried with backoff.
+        """
+        ...

@@ -1,0 +1,1 @@
+"""The shell around the core: settings, wiring and the `genjin` command."""

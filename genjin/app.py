@@ -1,0 +1,44 @@
+"""Wiring: the database, the policy, and the two verbs every transport needs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+from bot.dispatch import handle_event
+from bot.events import IncomingEvent
+from bot.ports import Sender
+from genjin.config import Settings
+from reminders.delivery import deliver_due
+from storage.db import make_engine, session_factory, upgrade
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """One process's view of Genjin: process events in, deliver messages out."""
+
+    def __init__(self, settings: Settings, *, db_url: str | None = None) -> None:
+        self.settings = settings
+        self.policy = settings.policy()
+        # Each platform has its own default language (Slack: English, Feishu: Chinese).
+        self.policies = {
+            "slack": replace(self.policy, lang=settings.slack.lang),
+            "feishu": replace(self.policy, lang=settings.feishu.lang),
+        }
+        self.engine = make_engine(db_url or settings.db_url())
+        upgrade(self.engine)
+        self.sessions = session_factory(self.engine)
+
+    def process(self, event: IncomingEvent, *, now: datetime) -> bool:
+        """Handle one event in one transaction; False if it was a redelivery."""
+        with self.sessions.begin() as session:
+            policy = self.policies.get(event.platform, self.policy)
+            return handle_event(session=session, event=event, now=now, policy=policy)
+
+    def deliver(self, *, platform: str, sender: Sender, now: datetime) -> int:
+        return deliver_due(sessions=self.sessions, platform=platform, sender=sender, now=now)
+
+    def close(self) -> None:
+        self.engine.dispose()

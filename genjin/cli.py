@@ -1,0 +1,148 @@
+"""The `genjin` command: run, console, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from genjin.config import ConfigError, Settings, load_settings
+
+INTERACTIVE_HELP = """\
+Type lines of the console script language:
+  @USER: TEXT               USER says TEXT (e.g. @pm: /todo @dev write the spec by tomorrow)
+  TEXT                      said by the current speaker (:as USER to change it)
+  @USER react ✅ mN         reaction on bot message mN (✅ confirm, ❌ reject, 👀 acknowledge)
+  @USER click LABEL mN      press a button on message mN
+  :chat NAME  :now YYYY-MM-DD HH:MM  :advance 4h  :as USER  :help  :quit
+"""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    path = args.config or os.environ.get("GENJIN_CONFIG")
+    if path is None and Path("genjin.toml").exists():
+        path = "genjin.toml"
+    return load_settings(path)
+
+
+def _parse_now(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ConfigError(f"--now wants \"YYYY-MM-DD HH:MM\", got {text!r}") from None
+
+
+def _console(settings: Settings, *, db: str | None, script: str | None, now: str | None, chat: str) -> int:
+    from adapters.console.script import ScriptError
+    from adapters.console.simulator import Simulator
+    from genjin.app import App
+    from reminders.ticker import advance
+
+    app = App(settings, db_url=db)
+    sim = Simulator(app, chat=chat, now=_parse_now(now), ticker=advance)
+    try:
+        if script is None:
+            return _interactive(sim)
+        lines = sys.stdin.read().splitlines() if script == "-" else Path(script).read_text("utf-8").splitlines()
+        sim.run_script(lines)
+    except ScriptError as err:
+        print(f"genjin: {script}: {err}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    return 0
+
+
+def _interactive(sim) -> int:
+    print(f"Genjin console · chat #{sim.chat} · :help for help, :quit to leave")
+    speaker = "me"
+    while True:
+        try:
+            line = input(f"{speaker}@#{sim.chat}> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line in (":quit", ":q", ":exit"):
+            return 0
+        if line == ":help":
+            print(INTERACTIVE_HELP)
+            continue
+        if line.startswith(":as "):
+            speaker = line[4:].strip().lstrip("@") or speaker
+            continue
+        if line and not line.startswith(("@", ":", "#")) or line.startswith(("@genjin ", "@bot ")):
+            line = f"@{speaker}: {line}"
+        sim.run_script([line], echo=False, stop_on_error=False)
+
+
+def _demo(settings: Settings) -> int:
+    script = files("genjin").joinpath("examples/demo_618.txt").read_text("utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
+        from adapters.console.simulator import Simulator
+        from genjin.app import App
+        from reminders.ticker import advance
+
+        app = App(settings, db_url=db)
+        try:
+            Simulator(app, ticker=advance).run_script(script.splitlines())
+        finally:
+            app.close()
+    return 0
+
+
+def _run(settings: Settings, db: str | None) -> int:
+    if settings.slack.configured or settings.feishu.configured:
+        from genjin.serve import serve
+
+        return serve(settings, db_url=db)
+    print("No platform credentials configured: starting the console simulator (SQLite).", file=sys.stderr)
+    return _console(settings, db=db, script=None, now=None, chat="demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="genjin", description="Genjin (跟进): the follow-up bot.")
+    sub = parser.add_subparsers(dest="command")
+    for name, text in (("run", "run the bot (the console simulator when no platform is configured)"),
+                       ("console", "a simulated group chat in the terminal"),
+                       ("demo", "play the 618 campaign example end to end")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--config", help="TOML settings file (default: $GENJIN_CONFIG or ./genjin.toml)")
+        p.add_argument("--db", help="database URL (default: SQLite in the user data dir)")
+        if name == "console":
+            p.add_argument("--script", help="play this script file ('-' for stdin) instead of prompting")
+            p.add_argument("--now", help='start the simulated clock at "YYYY-MM-DD HH:MM"')
+            p.add_argument("--chat", default="demo", help="the chat to start in (default: demo)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = _settings(args) if args.command else load_settings(os.environ.get("GENJIN_CONFIG"))
+    except ConfigError as err:
+        print(f"genjin: {err}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db = getattr(args, "db", None) or os.environ.get("GENJIN_DATABASE_URL") or None
+    try:
+        if command == "console":
+            return _console(settings, db=db, script=args.script, now=args.now, chat=args.chat)
+        if command == "demo":
+            return _demo(settings)
+        return _run(settings, db)
+    except ConfigError as err:
+        print(f"genjin: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

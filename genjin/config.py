@@ -1,0 +1,178 @@
+"""Settings: a TOML file plus GENJIN_* environment overrides, validated with pydantic.
+
+GENJIN_DATABASE_URL, GENJIN_LANG, GENJIN_SLACK_BOT_TOKEN, GENJIN_FEISHU_APP_ID ...:
+the first word after GENJIN_ names the section when there is one.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import available_timezones
+
+from platformdirs import user_data_dir
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.policy import Policy
+from bot.worktime import CalendarConfig
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the key and what is wrong with it."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CalendarSettings(Section):
+    timezone: str = "Asia/Shanghai"
+    work_start: time = time(9, 0)
+    work_end: time = time(18, 0)
+    lunch_start: time | None = None
+    lunch_end: time | None = None
+    country: str = "CN"
+    extra_holidays: list[date] = Field(default_factory=list)
+    extra_workdays: list[date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(f"unknown timezone {value!r} (e.g. Asia/Shanghai)")
+        return value
+
+
+class RulesSettings(Section):
+    response_hours: float = Field(4, gt=0)
+    urgent_response_hours: float = Field(2, gt=0)
+    emergency_response_minutes: int = Field(30, gt=0)
+    warn_working_days_before: int = Field(1, ge=0)
+    escalate_after_working_days: int = Field(3, ge=1)
+    daily_digest_at: time = time(9, 30)
+    weekly_report_at: time = time(17, 0)
+    nudges_per_person_per_day: int = Field(5, ge=1)
+    managers: list[str] = Field(default_factory=list)
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+
+
+class SlackSettings(Section):
+    mode: Literal["socket", "http"] = "socket"
+    bot_token: str = ""
+    app_token: str = ""
+    signing_secret: str = ""
+    api_url: str = "https://slack.com/api/"
+    lang: Literal["zh", "en"] = "en"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.bot_token)
+
+
+class FeishuSettings(Section):
+    mode: Literal["ws", "http"] = "ws"
+    app_id: str = ""
+    app_secret: str = ""
+    encrypt_key: str = ""
+    verification_token: str = ""
+    domain: str = "https://open.feishu.cn"
+    lang: Literal["zh", "en"] = "zh"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.app_id and self.app_secret)
+
+
+class Settings(Section):
+    database_url: str = ""
+    lang: Literal["zh", "en"] = "zh"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    feishu: FeishuSettings = Field(default_factory=FeishuSettings)
+
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        folder = Path(user_data_dir("genjin", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / 'genjin.sqlite3'}"
+
+    def policy(self) -> Policy:
+        c, r = self.calendar, self.rules
+        lunch = (c.lunch_start, c.lunch_end) if c.lunch_start and c.lunch_end else None
+        calendar = CalendarConfig(
+            timezone=c.timezone, work_start=c.work_start, work_end=c.work_end, lunch=lunch, country=c.country,
+            extra_holidays=frozenset(c.extra_holidays), extra_workdays=frozenset(c.extra_workdays),
+        )
+        return Policy(
+            lang=self.lang, calendar=calendar, response_hours=r.response_hours,
+            urgent_response_hours=r.urgent_response_hours, emergency_response_minutes=r.emergency_response_minutes,
+            warn_working_days_before=r.warn_working_days_before,
+            escalate_after_working_days=r.escalate_after_working_days, daily_digest_at=r.daily_digest_at,
+            weekly_report_at=r.weekly_report_at, nudges_per_person_per_day=r.nudges_per_person_per_day,
+            managers=tuple(r.managers),
+        )
+
+
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu")
+
+
+def _env_overrides(environ: dict[str, str]) -> dict:
+    """GENJIN_SLACK_BOT_TOKEN -> {"slack": {"bot_token": ...}}; GENJIN_DATABASE_URL -> {"database_url": ...}."""
+    found: dict = {}
+    for name, value in environ.items():
+        if not name.startswith("GENJIN_"):
+            continue
+        key = name.removeprefix("GENJIN_").lower()
+        section, _, rest = key.partition("_")
+        if section in SECTIONS and rest:
+            found.setdefault(section, {})[rest] = value
+        else:
+            found[key] = value
+    return found
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(path: str | Path | None = None, *, environ: dict[str, str] | None = None) -> Settings:
+    """Read `path` (if given), apply GENJIN_* overrides, validate. Raises ConfigError."""
+    data: dict = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    env = _env_overrides(dict(os.environ if environ is None else environ))
+    for key in ("managers", "extra_holidays", "extra_workdays"):  # lists come comma-separated
+        for section in env.values():
+            if isinstance(section, dict) and isinstance(section.get(key), str):
+                section[key] = [v.strip() for v in section[key].split(",") if v.strip()]
+    try:
+        return Settings.model_validate(_merge(data, env))
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            where = ".".join(str(p) for p in e["loc"]) or "(top level)"
+            problems.append(f"  {where}: {e['msg']}" + (f" (got {e['input']!r})" if "input" in e and
+                                                        not isinstance(e["input"], dict) else ""))
+        raise ConfigError("invalid settings:\n" + "\n".join(problems)) from None

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the session factory and Alembic migrations."""

@@ -1,0 +1,206 @@
+"""SQLAlchemy 2 models. All instants are stored as UTC (timezone-aware on read)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as UTC; SQLite has no zone, so re-attach UTC on read."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Chat(Base):
+    __tablename__ = "chats"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str | None] = mapped_column(String(200))
+    # Per-chat overrides of the organisation's settings (lang, timezone, digest times...).
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("platform", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    head: Mapped[User | None] = relationship(foreign_keys=[head_id])
+    members: Mapped[list[DepartmentMember]] = relationship(
+        cascade="all, delete-orphan", order_by="DepartmentMember.id"
+    )
+
+
+class DepartmentMember(Base):
+    __tablename__ = "department_members"
+    __table_args__ = (UniqueConstraint("department_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(16))  # "liaison" | "member"
+    user: Mapped[User] = relationship()
+
+
+class Item(Base):
+    """A request (沟通需求) or an action item (行动项); `kind` tells which."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "request" | "action"
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    initiator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    standard: Mapped[str | None] = mapped_column(Text)  # completion standard (完成标准)
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")  # normal|urgent|emergency
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    risk: Mapped[str] = mapped_column(String(16), default="normal")  # normal|late|high
+    blocker_reason: Mapped[str | None] = mapped_column(Text)
+    blocker_eta: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped on every change, so each re-render of the item's card gets its own outbox key.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    chat: Mapped[Chat] = relationship()
+    initiator: Mapped[User] = relationship(foreign_keys=[initiator_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])
+    department: Mapped[Department | None] = relationship()
+    history: Mapped[list[ItemEvent]] = relationship(
+        order_by="ItemEvent.id", cascade="all, delete-orphan", back_populates="item"
+    )
+
+
+class ItemEvent(Base):
+    """One row of an item's history: who did what, when, and why."""
+
+    __tablename__ = "item_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the bot itself
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    item: Mapped[Item] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+class ProcessedEvent(Base):
+    """Incoming events already handled; the unique key makes redelivery a no-op."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(200))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """A message waiting to be (or already) delivered. `id` is the console's mN."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+    user_id: Mapped[str | None] = mapped_column(String(128))
+    payload: Mapped[dict] = mapped_column(JSON)  # the serialised OutgoingMessage
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    platform_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageItem(Base):
+    """Which items a bot message concerns: a reaction on it applies to them."""
+
+    __tablename__ = "message_items"
+    __table_args__ = (UniqueConstraint("outbox_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+
+
+class Reminder(Base):
+    """A reminder already issued (nudge, warning, escalation, digest): its key is unique."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

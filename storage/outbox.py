@@ -1,0 +1,145 @@
+"""The outbox: every outgoing message is a row with a unique key, sent after commit.
+
+Replicas claim rows with a short lease (an UPDATE that only one of them can win),
+so no key is delivered by two processes at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.events import Button, Card, OutgoingMessage
+from storage.models import MessageItem, OutboxMessage
+
+LEASE = timedelta(minutes=2)
+
+
+def to_payload(msg: OutgoingMessage) -> dict:
+    data = dataclasses.asdict(msg)
+    data["created_at"] = msg.created_at.isoformat() if msg.created_at else None
+    return data
+
+
+def from_payload(data: dict) -> OutgoingMessage:
+    data = dict(data)
+    card = data.pop("card")
+    if card is not None:
+        card = Card(
+            title=card["title"], fields=tuple(tuple(f) for f in card["fields"]), lines=tuple(card["lines"]),
+            buttons=tuple(Button(**b) for b in card["buttons"]),
+        )
+    created = data.pop("created_at")
+    return OutgoingMessage(
+        **{**data, "item_ids": tuple(data["item_ids"])}, card=card,
+        created_at=datetime.fromisoformat(created) if created else None,
+    )
+
+
+def find(*, session: Session, key: str) -> OutboxMessage | None:
+    return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+
+
+def enqueue(*, session: Session, msg: OutgoingMessage, now: datetime,
+            not_before: datetime | None = None) -> OutboxMessage | None:
+    """Store `msg` for delivery; None when its key was already used (nothing is added)."""
+    if find(session=session, key=msg.key) is not None:
+        return None
+    reply_to = find(session=session, key=msg.reply_to_key) if msg.reply_to_key else None
+    edit_of = find(session=session, key=msg.edit_of_key) if msg.edit_of_key else None
+    row = OutboxMessage(
+        key=msg.key, platform=msg.platform, chat_id=msg.chat_id, user_id=msg.user_id,
+        payload=to_payload(msg), reply_to_id=reply_to.id if reply_to else None,
+        edit_of_id=edit_of.id if edit_of else None, status="pending", attempts=0,
+        created_at=now, not_before=not_before or now,
+    )
+    try:
+        with session.begin_nested():  # a concurrent writer of the same key loses quietly
+            session.add(row)
+            session.flush()
+            for item_id in msg.item_ids:
+                session.add(MessageItem(outbox_id=row.id, item_id=item_id))
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def items_for_platform_message(*, session: Session, platform: str, platform_message_id: str) -> list[int]:
+    """The items a delivered bot message concerns (reactions and buttons apply to them)."""
+    rows = session.scalars(
+        select(MessageItem.item_id)
+        .join(OutboxMessage, OutboxMessage.id == MessageItem.outbox_id)
+        .where(OutboxMessage.platform == platform, OutboxMessage.platform_message_id == platform_message_id)
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def claim_due(*, session: Session, platform: str, now: datetime, owner: str, limit: int = 50) -> list[OutboxMessage]:
+    """Claim up to `limit` deliverable rows for `platform`, oldest first. Commit after."""
+    candidates = session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.status == "pending",
+            OutboxMessage.not_before <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    claimed = []
+    for row_id in candidates:
+        won = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.status == "pending",
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .values(claimed_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won:
+            claimed.append(session.get(OutboxMessage, row_id, populate_existing=True))
+    return claimed
+
+
+def mark_sent(*, session: Session, row: OutboxMessage, platform_message_id: str, now: datetime) -> None:
+    row.status, row.sent_at, row.claimed_until = "sent", now, None
+    row.platform_message_id = platform_message_id
+    row.attempts += 1
+
+
+def mark_retry(*, session: Session, row: OutboxMessage, error: str, retry_at: datetime) -> None:
+    row.attempts += 1
+    row.last_error, row.not_before, row.claimed_until = error[:2000], retry_at, None
+
+
+def mark_failed(*, session: Session, row: OutboxMessage, error: str) -> None:
+    row.attempts += 1
+    row.status, row.last_error, row.claimed_until = "failed", error[:2000], None
+
+
+def platform_id_of(*, session: Session, outbox_id: int | None) -> str | None:
+    """The platform message id of an earlier, delivered message."""
+    if outbox_id is None:
+        return None
+    row = session.get(OutboxMessage, outbox_id)
+    return row.platform_message_id if row else None
+
+
+def latest_version(*, session: Session, outbox_id: int) -> OutgoingMessage | None:
+    """Message `outbox_id` as it reads now: its newest in-place edit, or itself."""
+    row = session.scalar(
+        select(OutboxMessage)
+        .where(or_(OutboxMessage.id == outbox_id, OutboxMessage.edit_of_id == outbox_id))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return from_payload(row.payload) if row else None
