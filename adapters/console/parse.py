@@ -26,8 +26,9 @@ def _event_id() -> str:
 
 
 def to_event(directive: Say | React | Click, *, chat: str, now: datetime,
-             button_value: str | None = None) -> IncomingEvent:
-    """Translate one console action; `button_value` is looked up by the simulator for clicks."""
+             button_value: str | None = None, target: str | None = None) -> IncomingEvent:
+    """Translate one console action; the simulator looks up the clicked button's value and
+    the platform id (`target`) of the message reacted to or clicked."""
     user = directive.user
     base = dict(platform="console", event_id=_event_id(), chat_id=chat, user_id=user, user_name=user,
                 received_at=now)
@@ -35,11 +36,11 @@ def to_event(directive: Say | React | Click, *, chat: str, now: datetime,
         emoji = directive.emoji.strip(":")
         return IncomingEvent(
             **base, kind=EventKind.REACTION_ADDED if directive.added else EventKind.REACTION_REMOVED,
-            reaction=EMOJI.get(emoji.lower(), emoji), target_message_id=f"m{directive.message}",
+            reaction=EMOJI.get(emoji.lower(), emoji), target_message_id=target or f"m{directive.message}",
         )
     if isinstance(directive, Click):
         return IncomingEvent(**base, kind=EventKind.BUTTON, button_value=button_value,
-                             target_message_id=f"m{directive.message}")
+                             target_message_id=target or f"m{directive.message}")
     text, addressed = directive.text, False
     first, _, rest = text.partition(" ")
     if first.lstrip("@").lower() in BOT_NAMES and first.startswith("@"):

@@ -15,7 +15,7 @@ from adapters.console.script import (
 )
 from bot.events import OutgoingMessage
 from genjin.app import App
-from storage.outbox import latest_version
+from storage.outbox import latest_version, platform_id_of
 
 
 class ConsoleError(ValueError):
@@ -87,8 +87,12 @@ class Simulator:
             self.set_clock(self.now + directive.by)
         elif isinstance(directive, Click):
             value = self._button_value(directive)
-            self._process(to_event(directive, chat=self.chat, now=self.now, button_value=value))
-        elif isinstance(directive, Say | React):
+            self._process(to_event(directive, chat=self.chat, now=self.now, button_value=value,
+                                   target=self._platform_id(directive.message)))
+        elif isinstance(directive, React):
+            self._process(to_event(directive, chat=self.chat, now=self.now,
+                                   target=self._platform_id(directive.message)))
+        elif isinstance(directive, Say):
             self._process(to_event(directive, chat=self.chat, now=self.now))
 
     def set_clock(self, when: datetime) -> None:
@@ -106,6 +110,11 @@ class Simulator:
     def _process(self, event) -> None:
         self.app.process(event, now=self.now)
         self.flush()
+
+    def _platform_id(self, number: int) -> str:
+        """mN as the chat knows it: an in-place update (✎) stands for the message it updated."""
+        with self.app.sessions() as session:
+            return platform_id_of(session=session, outbox_id=number) or f"m{number}"
 
     def _button_value(self, click: Click) -> str:
         with self.app.sessions() as session:
