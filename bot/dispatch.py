@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.commands import admin, grammar, views
+from bot.commands import admin, followup, grammar, views
 from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
@@ -45,6 +45,9 @@ COMMANDS: dict[str, Handler] = {
     "help": views.cmd_help,
     "dept": admin.cmd_dept,
     "settings": admin.cmd_settings,
+    "digest": followup.cmd_digest,
+    "weekly": followup.cmd_weekly,
+    "snooze": followup.cmd_snooze,
 }
 
 # Neutral reactions (adapters map platform emoji names onto these) -> item action.

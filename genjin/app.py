@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.dispatch import handle_event
 from bot.events import IncomingEvent
+from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin.config import Settings
 from reminders.delivery import deliver_due
@@ -34,8 +35,20 @@ class App:
     def process(self, event: IncomingEvent, *, now: datetime) -> bool:
         """Handle one event in one transaction; False if it was a redelivery."""
         with self.sessions.begin() as session:
-            policy = self.policies.get(event.platform, self.policy)
+            policy = self.policy_for(event.platform)
             return handle_event(session=session, event=event, now=now, policy=policy)
+
+    def policy_for(self, platform: str):
+        return self.policies.get(platform, self.policy)
+
+    def sweep(self, *, now: datetime) -> int:
+        """Queue every reminder and digest due at `now` (one transaction)."""
+        with self.sessions.begin() as session:
+            return sweep(session=session, now=now, policy_for=self.policy_for)
+
+    def next_due(self, *, after: datetime) -> datetime | None:
+        with self.sessions() as session:
+            return next_due(session=session, after=after, policy_for=self.policy_for)
 
     def deliver(self, *, platform: str, sender: Sender, now: datetime) -> int:
         return deliver_due(sessions=self.sessions, platform=platform, sender=sender, now=now)

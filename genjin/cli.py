@@ -43,10 +43,9 @@ def _console(settings: Settings, *, db: str | None, script: str | None, now: str
     from adapters.console.script import ScriptError
     from adapters.console.simulator import Simulator
     from genjin.app import App
-    from reminders.ticker import advance
 
     app = App(settings, db_url=db)
-    sim = Simulator(app, chat=chat, now=_parse_now(now), ticker=advance)
+    sim = Simulator(app, chat=chat, now=_parse_now(now))
     try:
         if script is None:
             return _interactive(sim)
@@ -88,11 +87,10 @@ def _demo(settings: Settings) -> int:
         db = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
         from adapters.console.simulator import Simulator
         from genjin.app import App
-        from reminders.ticker import advance
-
+    
         app = App(settings, db_url=db)
         try:
-            Simulator(app, ticker=advance).run_script(script.splitlines())
+            Simulator(app).run_script(script.splitlines())
         finally:
             app.close()
     return 0

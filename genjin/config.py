@@ -84,6 +84,10 @@ class FeishuSettings(Section):
     verification_token: str = ""
     domain: str = "https://open.feishu.cn"
     lang: Literal["zh", "en"] = "zh"
+    # Extra reaction names -> neutral emoji ("✅" / "❌" / "👀"), merged over the
+    # adapter's defaults, e.g. {"LGTM" = "✅"}; an empty value ignores that reaction.
+    reactions: dict[str, str] = Field(default_factory=dict)
+    bot_open_id: str = ""  # found with /bot/v3/info when empty
 
     @property
     def configured(self) -> bool:

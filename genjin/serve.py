@@ -19,6 +19,7 @@ from bot.events import IncomingEvent
 from bot.ports import Sender
 from genjin.app import App
 from genjin.config import Settings
+from reminders.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ class Runner:
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
 
+    def wake(self) -> None:
+        self._wake.set()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
@@ -129,10 +133,13 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
     for runtime in runtimes:
         runner.start_delivery(runtime.platform, runtime.sender)
         runtime.start()
+    scheduler = Scheduler(app, clock=runner.clock, wake=runner.wake)
+    scheduler.start()
     try:
         uvicorn.run(build_asgi(runtimes), host=settings.server.host, port=settings.server.port,
                     log_level=settings.log_level.lower())
     finally:
+        scheduler.stop()
         for runtime in runtimes:
             runtime.stop()
         runner.stop()

@@ -203,4 +203,7 @@ class Reminder(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    # The person reminded (for the per-person daily cap); None for group digests.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -83,10 +83,10 @@ def app(settings, db_url):
 class ChatDriver:
     """A synchronous fake chat: play script lines, get back what the bot said."""
 
-    def __init__(self, app: App, now: datetime, ticker=None) -> None:
+    def __init__(self, app: App, now: datetime) -> None:
         self.app = app
         self.buffer = io.StringIO()
-        self.sim = Simulator(app, out=self.buffer, now=now, ticker=ticker)
+        self.sim = Simulator(app, out=self.buffer, now=now)
 
     def run(self, script: str) -> str:
         """Play `script` (lines of the console language); return only the new output."""

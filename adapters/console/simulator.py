@@ -21,10 +21,6 @@ from storage.outbox import latest_version, platform_id_of
 class ConsoleError(ValueError):
     """A directive that can't be carried out (clock backwards, no such button)."""
 
-# Advances the clock from the first to the second instant, doing what falls due in between.
-Ticker = Callable[[App, datetime, datetime], None]
-
-
 class ConsoleSender:
     """Prints each delivered message; its platform id is `mN`, N being its outbox id."""
 
@@ -45,11 +41,10 @@ class ConsoleSender:
 
 class Simulator:
     def __init__(self, app: App, *, out: TextIO = sys.stdout, chat: str = "demo",
-                 now: datetime | None = None, ticker: Ticker | None = None) -> None:
+                 now: datetime | None = None) -> None:
         self.app, self.out, self.chat = app, out, chat
         self.tz = ZoneInfo(app.settings.calendar.timezone)
         self._now = now.replace(tzinfo=self.tz) if now and now.tzinfo is None else now
-        self.ticker = ticker
         self.sender = ConsoleSender(out, self.tz, lambda: self.now)
 
     @property
@@ -98,10 +93,16 @@ class Simulator:
     def set_clock(self, when: datetime) -> None:
         if self._now is not None and when < self._now:
             raise ConsoleError(f"the clock only moves forward (it is {self._now:%Y-%m-%d %H:%M})")
-        start = self._now or when
-        if self.ticker is not None and when > start:
-            self.ticker(self.app, start, when)
-        self._now = when
+        # Everything the scheduler would do in between happens, in time order.
+        moment = self._now or when
+        while (due := self.app.next_due(after=moment)) is not None and due <= when:
+            self._tick(due)
+            moment = due
+        self._tick(when)
+
+    def _tick(self, moment: datetime) -> None:
+        self._now = moment
+        self.app.sweep(now=moment)
         self.flush()
 
     def flush(self) -> None:

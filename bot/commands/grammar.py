@@ -27,6 +27,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "show": ("详情",),
     "dept": ("部门", "department"),
     "settings": ("设置",),
+    "digest": ("日报", "daily"),
+    "weekly": ("周报",),
+    "snooze": ("稍后", "later"),
     "help": ("帮助", "?"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}

@@ -41,6 +41,9 @@ USAGE: dict[str, tuple[str, str]] = {
         "e.g. /dept Tech head @wang liaison @lee",
     ),
     "settings": ("/设置 [语言 zh|en]\n例：/设置 语言 en", "/settings [lang zh|en]\ne.g. /settings lang zh"),
+    "digest": ("/日报（或 /digest daily|weekly）\n例：/日报", "/digest [daily|weekly]\ne.g. /digest weekly"),
+    "weekly": ("/周报\n例：/周报", "/weekly\ne.g. /weekly"),
+    "snooze": ("/稍后 #编号 时长（30m、2h、1d）\n例：/稍后 #3 2h", "/snooze #N DURATION (30m, 2h, 1d)\ne.g. /snooze #3 2h"),
     "help": ("/帮助 [命令]\n例：/帮助 待办", "/help [COMMAND]\ne.g. /help todo"),
 }
 
@@ -60,6 +63,9 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "show": ("查看详情和记录", "an item with its history"),
     "dept": ("登记部门、负责人和对接人", "register departments, heads and liaisons"),
     "settings": ("本群设置", "this chat's settings"),
+    "digest": ("日报（按需）", "the daily digest, now"),
+    "weekly": ("周报（按需）", "the weekly report, now"),
+    "snooze": ("暂停某项的提醒", "pause an item's reminders"),
     "help": ("帮助", "help"),
 }
 

@@ -19,6 +19,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "extend": {s: s for s in ("open", "in_progress", "blocked", "done")},
     "risk": {s: s for s in ("open", "in_progress", "blocked", "done")},
     "cancel": {s: "cancelled" for s in ("open", "in_progress", "blocked", "done")},
+    "snooze": {s: s for s in ("open", "in_progress", "blocked", "done")},
 }
 
 # Who may take each action: the owner (R), the initiator or approver (A), or either.
@@ -32,6 +33,7 @@ ACTORS: dict[str, str] = {
     "cancel": "initiator",
     "extend": "involved",
     "risk": "involved",
+    "snooze": "involved",
 }
 
 

@@ -139,6 +139,7 @@ T: dict[str, tuple[str, str]] = {
     "a.extend": ("调整截止时间", "move the deadline of"),
     "a.cancel": ("关闭", "cancel"),
     "a.risk": ("标记风险", "set the risk of"),
+    "a.snooze": ("暂停提醒", "snooze"),
     # list and show
     "list.empty": ("本群没有进行中的事项。🎈", "No open items in this chat. 🎈"),
     "list.title": ("本群事项（{n}）", "Items in this chat ({n})"),
@@ -160,6 +161,7 @@ T: dict[str, tuple[str, str]] = {
     "h.extend": ("调整截止", "deadline changed"),
     "h.cancel": ("关闭", "cancelled"),
     "h.risk": ("风险", "risk"),
+    "h.snooze": ("暂停提醒", "snoozed"),
 }
 
 

@@ -1,0 +1,162 @@
+"""The periodic sweep: "what is due at `now`?" — answered into the outbox.
+
+The database is the source of truth. Each reminder is claimed by inserting its unique
+key, in the same transaction as its messages, so a restart or a second replica never
+sends it twice, and a long downtime yields one coalesced message, not one per tick.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.context import calendar_for
+from bot.followup import digests
+from bot.followup.due import PERSONAL, RANK, Due, item_dues
+from bot.followup.messages import Notice, digest_messages, notices_for
+from bot.policy import Policy, for_chat
+from storage.models import Chat, Item, Reminder
+from storage.outbox import enqueue
+
+PolicyFor = Callable[[str], Policy]  # platform -> the organisation's policy there
+
+
+def chat_policy(chat: Chat, policy_for: PolicyFor) -> Policy:
+    return for_chat(policy_for(chat.platform), chat.settings or {})
+
+
+def _claim(session: Session, *, key: str, kind: str, now: datetime, item_id: int | None = None,
+           chat_id: int | None = None, user_id: int | None = None) -> bool:
+    """Insert the reminder's key; False if someone (a replica, an earlier sweep) already did."""
+    try:
+        with session.begin_nested():
+            session.add(Reminder(key=key, kind=kind, item_id=item_id, chat_id=chat_id, user_id=user_id, at=now))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _open_items(session: Session) -> list[Item]:
+    return list(session.scalars(select(Item).where(Item.status.in_(("open", "in_progress", "blocked")))
+                                .order_by(Item.id)))
+
+
+def _issued(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found |= set(session.scalars(select(Reminder.key).where(Reminder.key.in_(keys[start:start + 500]))))
+    return found
+
+
+def _reminded_today(session: Session, user_id: int, now: datetime, policy: Policy) -> int:
+    cal = calendar_for(policy.calendar)
+    day_start = datetime.combine(now.astimezone(cal.tz).date(), time(0), tzinfo=cal.tz)
+    return session.scalar(select(func.count(Reminder.id)).where(
+        Reminder.user_id == user_id, Reminder.at >= day_start, Reminder.kind.in_(tuple(PERSONAL)))) or 0
+
+
+def sweep(*, session: Session, now: datetime, policy_for: PolicyFor) -> int:
+    """Queue every reminder and digest due at `now`; returns how many messages were queued."""
+    queued = 0
+    per_chat: dict[int, list[tuple[Item, Due]]] = defaultdict(list)
+    items = _open_items(session)
+    policies = {}
+    for item in items:
+        policy = policies.setdefault(item.chat_id, chat_policy(item.chat, policy_for))
+        dues = [d for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar)) if d.at <= now]
+        per_chat[item.chat_id] += [(item, d) for d in dues]
+    issued = _issued(session, [d.key for pairs in per_chat.values() for _, d in pairs])
+    for pairs in per_chat.values():
+        queued += _issue_chat(session, [(i, d) for i, d in pairs if d.key not in issued], now, policies)
+    for chat in session.scalars(select(Chat)):
+        queued += _digests(session, chat, now, chat_policy(chat, policy_for))
+    return queued
+
+
+def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, policies: dict) -> int:
+    """Claim the due reminders of one chat and queue their messages, coalesced."""
+    best: dict[tuple[int, str], tuple[Item, Due]] = {}
+    for item, due in pairs:  # per item and family, only the most advanced reminder speaks
+        slot = (item.id, due.family)
+        if slot not in best or RANK[due.kind] > RANK[best[slot][1].kind]:
+            best[slot] = (item, due)
+    chosen = {d.key for _, d in best.values()}
+    notices: list[Notice] = []
+    caps: dict[int, int] = {}
+    for item, due in pairs:
+        policy = policies[item.chat_id]
+        speaks = due.key in chosen
+        if speaks and due.kind in PERSONAL and item.owner_id:
+            used = caps.setdefault(item.owner_id, _reminded_today(session, item.owner_id, now, policy))
+            if used >= policy.nudges_per_person_per_day:
+                continue  # over today's cap: stays due, goes out on a later day
+            caps[item.owner_id] = used + 1
+        if not _claim(session, key=due.key, kind=due.kind, now=now, item_id=item.id,
+                      chat_id=item.chat_id, user_id=item.owner_id):
+            continue
+        if speaks:
+            notices.append(Notice(item, due, policy))
+    return _queue(session, notices, now)
+
+
+def _queue(session: Session, notices: list[Notice], now: datetime) -> int:
+    count = 0
+    for msg in notices_for(session=session, notices=notices, now=now):
+        count += enqueue(session=session, msg=msg, now=now) is not None
+    return count
+
+
+def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int:
+    cal = calendar_for(policy.calendar)
+    today = now.astimezone(cal.tz).date()
+    if not cal.is_working_day(today):
+        return 0
+    count = 0
+    kinds = [("daily", policy.daily_digest_at, today.isoformat())]
+    if cal.last_working_day_of_week(today) == today:
+        kinds.append(("weekly", policy.weekly_report_at, f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"))
+    for kind, at_time, period in kinds:
+        if now < datetime.combine(today, at_time, tzinfo=cal.tz):
+            continue
+        key = f"digest:{kind}:{chat.id}:{period}"
+        if session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
+            continue
+        build = digests.daily if kind == "daily" else digests.weekly
+        card = build(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal)
+        if not _claim(session, key=key, kind=kind, now=now, chat_id=chat.id) or card is None:
+            continue
+        for msg in digest_messages(chat=chat, card=card, key=key, kind=kind, policy=policy, now=now):
+            count += enqueue(session=session, msg=msg, now=now) is not None
+    return count
+
+
+def next_due(*, session: Session, after: datetime, policy_for: PolicyFor) -> datetime | None:
+    """The first moment after `after` when the sweep would have something to do."""
+    candidates: list[datetime] = []
+    for item in _open_items(session):
+        policy = chat_policy(item.chat, policy_for)
+        candidates += [d.at for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar))
+                       if d.at > after]
+    for chat in session.scalars(select(Chat)):
+        policy = chat_policy(chat, policy_for)
+        cal = calendar_for(policy.calendar)
+        day = after.astimezone(cal.tz).date()
+        for offset in range(0, 8):
+            d = day + timedelta(days=offset)
+            if not cal.is_working_day(d):
+                continue
+            times = [policy.daily_digest_at, cal.config.work_start]
+            if cal.last_working_day_of_week(d) == d:
+                times.append(policy.weekly_report_at)
+            later = [m for m in (datetime.combine(d, x, tzinfo=cal.tz) for x in times) if m > after]
+            if later:
+                candidates.append(min(later))
+                break
+    return min(candidates) if candidates else None
+

@@ -1,0 +1,45 @@
+"""A thin wrapper over APScheduler: one periodic sweep, the database decides what is due.
+
+Jobs are module-level functions in one explicit registry. No job is persisted per item
+(the sweep asks the database), so nothing needs pickling and restarts lose nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger(__name__)
+
+
+def sweep_job(app, clock: Callable[[], datetime], wake: Callable[[], None]) -> None:
+    """Queue what is due now, then wake the outbox senders."""
+    try:
+        if app.sweep(now=clock()):
+            wake()
+    except Exception:
+        log.exception("sweep failed; the next one will retry")
+
+
+JOBS = {"sweep": (sweep_job, lambda seconds: IntervalTrigger(seconds=seconds))}
+
+
+class Scheduler:
+    def __init__(self, app, *, clock: Callable[[], datetime], wake: Callable[[], None],
+                 every_seconds: float = 30) -> None:
+        self._scheduler = BackgroundScheduler(timezone="UTC")
+        for name, (func, trigger) in JOBS.items():
+            # coalesce + one instance: after a stall, one run catches up instead of a burst.
+            self._scheduler.add_job(func, trigger(every_seconds), args=(app, clock, wake), id=name,
+                                    coalesce=True, max_instances=1, misfire_grace_time=None,
+                                    next_run_time=clock())
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        self._scheduler.shutdown(wait=True)
