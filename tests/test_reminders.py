@@ -1,0 +1,140 @@
+"""Reminders as a group sees them, with exact simulated timestamps (console :advance)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+
+from storage.models import OutboxMessage, Reminder
+from tests.conftest import ChatDriver
+
+
+def headers_with(out: str, needle: str) -> list[str]:
+    """The `[mN → ... · TIME]` header of every message whose body contains `needle`."""
+    found, header = [], None
+    for line in out.splitlines():
+        if line.startswith("[m"):
+            header = line
+        elif needle in line and header:
+            found.append(header)
+            header = None
+    return found
+
+
+def stamp(header: str) -> str:
+    return re.search(r"· (\d{4}-\d\d-\d\d \d\d:\d\d)\]", header).group(1)
+
+
+def driver(app, when: str) -> ChatDriver:
+    return ChatDriver(app, datetime.strptime(when, "%Y-%m-%d %H:%M"))
+
+
+def test_friday_evening_request_is_nudged_monday_noon(app):
+    chat = driver(app, "2026-11-20 17:00")  # a Friday
+    out = chat.run("@pm: /ask @lee confirm the page schedule\n:advance 3d")
+    nudges = headers_with(out, "已等待回复 4 个工作小时")
+    assert [stamp(h) for h in nudges] == ["2026-11-23 12:00"]
+    assert "→ #demo" in nudges[0]
+
+
+def test_national_day_week_is_skipped(app):
+    chat = driver(app, "2026-09-30 16:00")
+    out = chat.run("@pm: /ask @lee stock for the campaign\n:advance 10d")
+    # 2 working hours on 09-30, then nothing until Thursday 10-08 09:00 + 2 h.
+    assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-10-08 11:00"]
+
+
+def test_make_up_saturday_counts_as_working_time(app):
+    chat = driver(app, "2026-10-09 17:00")  # Friday; Saturday 10-10 is a make-up working day
+    out = chat.run("@pm: /ask @lee confirm stock\n:advance 2d")
+    assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-10-10 12:00"]
+
+
+def test_urgent_request_is_nudged_after_two_working_hours(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("@pm: /ask @lee 紧急 the page is down\n:advance 3h")
+    assert [stamp(h) for h in headers_with(out, "已等待回复 2 个工作小时")] == ["2026-11-23 12:00"]
+
+
+def test_emergency_request_is_nudged_after_thirty_minutes_even_at_night(app):
+    chat = driver(app, "2026-11-21 22:00")  # Saturday night
+    out = chat.run("@pm: /ask @lee 特急 checkout is failing\n:advance 1h")
+    assert [stamp(h) for h in headers_with(out, "已等待回复 30 分钟")] == ["2026-11-21 22:30"]
+
+
+def test_acknowledged_request_is_not_nudged(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("@pm: /ask @lee confirm the schedule\n@lee: /收到 #1\n:advance 2d")
+    assert headers_with(out, "已等待回复") == []
+    assert headers_with(out, "仍未回复") == []
+
+
+def test_second_period_goes_to_the_person_and_their_department_head(app):
+    chat = driver(app, "2026-11-23 09:00")
+    out = chat.run("""
+@pm: /dept Tech head @wang liaison @lee
+@pm: /ask @Tech confirm the schedule
+:advance 9h
+""")
+    assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-11-23 13:00"]
+    second = headers_with(out, "仍未回复")
+    assert [(h.split(" · ")[0].split("→ ")[1], stamp(h)) for h in second] == [
+        ("#demo", "2026-11-23 17:00"), ("@lee", "2026-11-23 17:00")]
+    assert [stamp(h) for h in headers_with(out, "@wang：@lee 尚未回复 #1")] == ["2026-11-23 17:00"]
+
+
+def test_weekly_report_on_friday_lists_overdue_and_blocked(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("""
+@pm: /todo @lee write the spec by 2026-11-24
+@pm: /todo @dev build the page by 2026-12-04
+@dev: /受阻 #2 staging is short of resources
+:now 2026-11-27 18:00
+""")
+    reports = headers_with(out, "📊 周报")
+    assert [stamp(h) for h in reports] == ["2026-11-27 17:00"]
+    report = out[out.index("📊 周报"):]
+    assert "#1 write the spec · @lee · 逾期 3 个工作日" in report
+    assert "#2 build the page · @dev · staging is short of resources" in report
+
+
+def test_escalation_three_working_days_after_the_deadline(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("""
+@pm: /dept Tech head @wang members @lee
+@pm: /todo @lee write the spec by 2026-11-23
+:advance 5d
+""")
+    # Due Monday 18:00; more than 3 working days late from Friday's first working moment.
+    escalations = headers_with(out, "已逾期 3 个工作日")
+    where = sorted((h.split(" · ")[0].split("→ ")[1], stamp(h)) for h in escalations)
+    assert where == [("#demo", "2026-11-27 09:00"), ("@wang", "2026-11-27 09:00")]
+
+
+def test_deadline_warning_the_working_day_before(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("@pm: /todo @lee ship it by 2026-11-26 15:00\n:advance 4d")
+    assert [stamp(h) for h in headers_with(out, "将于 2026-11-26 周四 15:00 截止")] == ["2026-11-25 09:00"]
+    assert [stamp(h) for h in headers_with(out, "已到截止时间")] == ["2026-11-26 15:00"]
+
+
+def test_extending_a_deadline_re_arms_its_reminders(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("""
+@pm: /todo @lee ship it by 2026-11-23 16:00
+:advance 7h
+@lee: /延期 #1 2026-11-25 vendor is late
+:advance 3d
+""")
+    overdue = [stamp(h) for h in headers_with(out, "已到截止时间")]
+    # 18:00 is the end of the working day: the notice waits for the next working moment.
+    assert overdue == ["2026-11-23 16:00", "2026-11-26 09:00"]
+
+
+def test_snoozed_item_is_reminded_after_the_snooze(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("@pm: /ask @lee confirm it\n:advance 3h\n@lee: /稍后 #1 3h\n:advance 1d")
+    # Due 14:00, snoozed at 13:00 for 3 hours: the nudge goes out at 16:00, not before.
+    assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-11-23 16:00"]

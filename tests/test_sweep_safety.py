@@ -1,0 +1,129 @@
+"""Restarts and replicas: what fell due is sent once, by one process."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.events import EventKind, IncomingEvent, OutgoingMessage
+from genjin.app import App
+from storage.models import OutboxMessage
+from storage.outbox import enqueue
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+
+
+def say(app: App, user: str, text: str, when: datetime, n: int) -> None:
+    app.process(IncomingEvent(platform="console", event_id=f"e{n}", chat_id="g", user_id=user, user_name=user,
+                              kind=EventKind.MESSAGE, text=text, received_at=when), now=when)
+
+
+def keys(app: App, prefix: str) -> list[str]:
+    with app.sessions() as s:
+        return list(s.scalars(select(OutboxMessage.key).where(OutboxMessage.key.like(prefix + "%"))
+                              .order_by(OutboxMessage.id)))
+
+
+def test_restart_after_downtime_sends_what_fell_due_once_coalesced(settings, db_url):
+    first = App(settings, db_url=db_url)
+    say(first, "pm", "/ask <@lee|lee> confirm the schedule", at("2026-11-23 09:00"), 1)
+    for n in range(3):
+        say(first, "pm", f"/todo <@lee|lee> task {n} by 2026-11-24 12:00", at("2026-11-23 09:00"), 10 + n)
+    first.sweep(now=at("2026-11-23 09:05"))
+    first.close()  # down from Monday morning until Thursday
+
+    second = App(settings, db_url=db_url)
+    for _ in range(3):  # several ticks after the restart: no repeats
+        second.sweep(now=at("2026-11-26 10:00"))
+    remind = keys(second, "remind:")
+    # The unanswered request: only the second-period nudge (group, DM), not a stale first one.
+    assert [k for k in remind if "nudge" in k] == ["remind:nudge2:1", "remind:nudge2:1:dm"]
+    # Three overdue items of one person: one bundled message, not three (and no stale warnings).
+    bundles = [k for k in remind if k.startswith("remind:bundle:")]
+    assert len(bundles) == 1
+    with second.sessions() as s:
+        text = s.scalar(select(OutboxMessage.payload).where(OutboxMessage.key == bundles[0]))["text"]
+    assert "3 项需要你关注" in text and text.count("已逾期") == 3
+    assert keys(second, "digest:daily:") and len(keys(second, "digest:daily:")) == 1
+    second.close()
+
+
+def test_two_replicas_sweeping_together_queue_each_reminder_once(settings, pg_url):
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_url)
+    seed = App(settings, db_url=pg_url)
+    for n in range(12):
+        say(seed, "pm", f"/ask <@u{n}|u{n}> request {n}", at("2026-11-23 09:00"), n)
+    seed.close()
+    replicas = [App(settings, db_url=pg_url) for _ in range(2)]
+    moments = [at(f"2026-11-23 {h:02d}:{m:02d}") for h in range(13, 18) for m in (0, 30)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run(app: App) -> None:
+        try:
+            start.wait()
+            for moment in moments:
+                app.sweep(now=moment)
+        except BaseException as err:  # a deadlock or constraint error would surface here
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in replicas]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert errors == []
+    with replicas[0].sessions() as s:
+        nudges = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.like("remind:nudge1:%")))
+        digests = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.like("digest:%")))
+    assert nudges == 12  # one first nudge per request, whichever replica won it
+    assert digests == 1  # the day's digest of the one chat, posted by one replica
+    for r in replicas:
+        r.close()
+
+
+class RecordingSender:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.lock = threading.Lock()
+
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to, edit_of) -> str:
+        with self.lock:
+            self.sent.append(msg.key)
+        return f"p{outbox_id}"
+
+
+def test_two_replicas_delivering_together_send_each_key_once(settings, pg_url):
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_url)
+    replicas = [App(settings, db_url=pg_url) for _ in range(2)]
+    now = at("2026-11-23 10:00")
+    with replicas[0].sessions.begin() as s:
+        for n in range(40):
+            enqueue(session=s, msg=OutgoingMessage(key=f"k{n}", platform="console", chat_id="g", text=str(n)), now=now)
+    sender = RecordingSender()
+    start = threading.Barrier(2)
+
+    def run(app: App) -> None:
+        start.wait()
+        for _ in range(5):
+            app.deliver(platform="console", sender=sender, now=now)
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in replicas]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert sorted(sender.sent) == sorted(f"k{n}" for n in range(40))
+    for r in replicas:
+        r.close()
