@@ -89,9 +89,18 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
             if value not in available_timezones():
                 raise UserError(t(ctx.lang, "settings.bad_timezone", tz=value))
             settings["timezone"] = value
+        elif key in ("managers", "manager", "管理者", "经理", "上级"):
+            refs = grammar.find_mentions(" ".join(words[1:]))
+            people = [resolve_target(ctx, r).user for r in refs]
+            if not refs or None in people:
+                raise UserError(usage(ctx.lang, "settings"))
+            settings["managers"] = [u.user_id for u in people]
         else:
             raise UserError(usage(ctx.lang, "settings"))
         ctx.chat.settings = settings
     lang = settings.get("lang", ctx.policy.lang) if words else ctx.lang
-    show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", ctx.policy.calendar.timezone))
+    managers = " ".join(at(u) for u in ctx.session.scalars(select(User).where(
+        User.platform == ctx.event.platform, User.user_id.in_(settings.get("managers", []))))) or "—"
+    show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", ctx.policy.calendar.timezone),
+             managers=managers)
     ctx.reply(t(lang, "settings.saved", show=show) if words else show)

@@ -40,7 +40,10 @@ USAGE: dict[str, tuple[str, str]] = {
         "/dept [NAME [head @person] [liaison @person @person] [members @person ...]]\n"
         "e.g. /dept Tech head @wang liaison @lee",
     ),
-    "settings": ("/设置 [语言 zh|en]\n例：/设置 语言 en", "/settings [lang zh|en]\ne.g. /settings lang zh"),
+    "settings": (
+        "/设置 [语言 zh|en] [时区 Asia/Shanghai] [上级 @人 ...]\n例：/设置 上级 @王总",
+        "/settings [lang zh|en] [timezone Asia/Shanghai] [managers @person ...]\ne.g. /settings managers @wang",
+    ),
     "digest": ("/日报（或 /digest daily|weekly）\n例：/日报", "/digest [daily|weekly]\ne.g. /digest weekly"),
     "weekly": ("/周报\n例：/周报", "/weekly\ne.g. /weekly"),
     "snooze": ("/稍后 #编号 时长（30m、2h、1d）\n例：/稍后 #3 2h", "/snooze #N DURATION (30m, 2h, 1d)\ne.g. /snooze #3 2h"),
@@ -94,7 +97,10 @@ T: dict[str, tuple[str, str]] = {
     "dept.too_many_liaisons": ("每个部门最多 2 名对接人。", "A department has at most 2 liaisons."),
     "dept.need_mentions": ("「{role}」后面请 @ 具体的人。", "Mention people after \"{role}\"."),
     "dept.dept_as_person": ("{name} 是部门，这里需要具体的人。", "{name} is a department; a person is needed here."),
-    "settings.show": ("本群设置：语言 {lang}，时区 {timezone}。", "This chat: language {lang}, timezone {timezone}."),
+    "settings.show": (
+        "本群设置：语言 {lang}，时区 {timezone}，周报和升级抄送 {managers}。",
+        "This chat: language {lang}, timezone {timezone}, managers (weekly report, escalations) {managers}.",
+    ),
     "settings.saved": ("已保存。{show}", "Saved. {show}"),
     "settings.bad_lang": ("语言只能是 zh 或 en。", "Language is zh or en."),
     "settings.bad_timezone": ("不认识时区「{tz}」，例如 Asia/Shanghai。", "Unknown timezone \"{tz}\"; e.g. Asia/Shanghai."),

@@ -97,16 +97,17 @@ def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: 
     overdue, blocked = _overdue_and_blocked(lang, items, now, calendar)
     active = [i for i in items if i.status in ACTIVE]
     risks = [_line(lang, "line.simple", i) for i in active if i.risk == "high" and i.status != "blocked"]
+    awaiting = [_line(lang, "line.simple", i) for i in items if i.status == "done"]
     coordination = [_line(lang, "line.simple", i) for i in items
-                    if (i.kind == "request" and i.status == "open" and i.acknowledged_at is None)
-                    or i.status == "done"]
+                    if i.kind == "request" and i.status == "open" and i.acknowledged_at is None]
     figures = t(lang, "figures", done=len(completed), rate=rate, rework=reworks,
                 open=len(active), late=len(overdue))
     lines = ([figures] + _section(lang, "s.completed", [_line(lang, "line.simple", i) for i in completed])
              + _section(lang, "s.in_progress", [_line(lang, "line.progress", i, progress=i.progress)
                                                 for i in active if i.status == "in_progress"])
              + _section(lang, "s.overdue", overdue) + _section(lang, "s.blocked", blocked)
-             + _section(lang, "s.risks", risks) + _section(lang, "s.coordination", coordination))
+             + _section(lang, "s.risks", risks) + _section(lang, "s.awaiting", awaiting)
+             + _section(lang, "s.coordination", coordination))
     end = local.date()
     return Card(title=t(lang, "weekly.title", start=monday.strftime("%m-%d"), end=end.strftime("%m-%d")),
                 lines=tuple(lines))

@@ -93,7 +93,7 @@ T: dict[str, tuple[str, str]] = {
     # refusals (nothing changed)
     "e.no_item": ("找不到 #{id}。用「/列表」看本群的事项。", "There is no #{id}. Try /list for this chat's items."),
     "e.other_chat": ("#{id} 属于另一个群，请在那里操作。", "#{id} belongs to another chat; act on it there."),
-    "e.closed": ("#{id} 已{status}，不能再{action}。", "#{id} is already {status}; it can't be changed now."),
+    "e.closed": ("#{id} 当前状态为「{status}」，不能再{action}。", "#{id} is already {status}; it can't be changed now."),
     "e.only_owner": (
         "只有负责人 {owner} 可以{action} #{id}。",
         "Only the owner, {owner}, can {action} #{id}.",
