@@ -87,7 +87,7 @@ def _demo(settings: Settings) -> int:
         db = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
         from adapters.console.simulator import Simulator
         from genjin.app import App
-    
+
         app = App(settings, db_url=db)
         try:
             Simulator(app).run_script(script.splitlines())

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
-
-from storage.models import OutboxMessage, Reminder
 from tests.conftest import ChatDriver
 
 

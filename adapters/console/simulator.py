@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 from adapters.console import render
 from adapters.console.parse import to_event
 from adapters.console.script import (
-    Advance, Click, React, Say, ScriptError, SetClock, SwitchChat, parse_line,
+    Advance,
+    Click,
+    React,
+    Say,
+    ScriptError,
+    SetClock,
+    SwitchChat,
+    parse_line,
 )
 from bot.events import OutgoingMessage
 from genjin.app import App
