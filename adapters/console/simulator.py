@@ -47,12 +47,12 @@ class ConsoleSender:
 
 
 class Simulator:
-    def __init__(self, app: App, *, out: TextIO = sys.stdout, chat: str = "demo",
+    def __init__(self, app: App, *, out: TextIO | None = None, chat: str = "demo",
                  now: datetime | None = None) -> None:
-        self.app, self.out, self.chat = app, out, chat
+        self.app, self.out, self.chat = app, out or sys.stdout, chat
         self.tz = ZoneInfo(app.settings.calendar.timezone)
         self._now = now.replace(tzinfo=self.tz) if now and now.tzinfo is None else now
-        self.sender = ConsoleSender(out, self.tz, lambda: self.now)
+        self.sender = ConsoleSender(self.out, self.tz, lambda: self.now)
 
     @property
     def now(self) -> datetime:

@@ -1,0 +1,60 @@
+"""Settings: the example file loads, environment overrides apply, wrong values are named."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from genjin.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_example_config_loads_with_the_documented_defaults():
+    settings = load_settings(ROOT / "config.example.toml", environ={})
+    assert settings.lang == "zh"
+    assert settings.calendar.timezone == "Asia/Shanghai"
+    assert settings.rules.response_hours == 4
+    assert settings.rules.daily_digest_at == time(9, 30)
+    assert settings.slack.configured is False and settings.feishu.configured is False
+
+
+def test_environment_overrides_top_level_and_section_keys():
+    settings = load_settings(None, environ={
+        "GENJIN_DATABASE_URL": "sqlite:///x.db", "GENJIN_LANG": "en",
+        "GENJIN_SLACK_BOT_TOKEN": "xoxb-1", "GENJIN_RULES_MANAGERS": "U1, U2",
+        "GENJIN_CALENDAR_EXTRA_HOLIDAYS": "2027-01-01", "UNRELATED": "1",
+    })
+    assert settings.db_url() == "sqlite:///x.db"
+    assert settings.lang == "en"
+    assert settings.slack.bot_token == "xoxb-1" and settings.slack.configured
+    assert settings.rules.managers == ["U1", "U2"]
+    assert [d.isoformat() for d in settings.calendar.extra_holidays] == ["2027-01-01"]
+    assert settings.policy().managers == ("U1", "U2")
+
+
+@pytest.mark.parametrize("toml, environ, named", [
+    ("[rules]\nresponse_hours = -1\n", {}, "rules.response_hours"),
+    ("[calendar]\ntimezone = \"Mars/Olympus\"\n", {}, "calendar.timezone"),
+    ("[slack]\nmode = \"carrier-pigeon\"\n", {}, "slack.mode"),
+    ("[rules]\nresponse_hourz = 3\n", {}, "rules.response_hourz"),
+    ("", {"GENJIN_LANG": "fr"}, "lang"),
+    ("", {"GENJIN_SERVER_PORT": "http"}, "server.port"),
+])
+def test_a_wrong_setting_stops_start_up_naming_the_key(tmp_path, toml, environ, named):
+    path = tmp_path / "genjin.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(path, environ=environ)
+    assert f"  {named}:" in str(err.value)
+
+
+def test_broken_toml_and_missing_file_are_reported(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("lang = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(broken, environ={})
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(tmp_path / "nope.toml", environ={})
