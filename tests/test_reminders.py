@@ -135,3 +135,36 @@ def test_snoozed_item_is_reminded_after_the_snooze(app):
     out = chat.run("@pm: /ask @lee confirm it\n:advance 3h\n@lee: /稍后 #1 3h\n:advance 1d")
     # Due 14:00, snoozed at 13:00 for 3 hours: the nudge goes out at 16:00, not before.
     assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-11-23 16:00"]
+
+
+def test_several_reminders_for_one_person_come_as_one_message(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("""
+@pm: /todo @lee spec by 2026-11-25 12:00
+@pm: /todo @lee page by 2026-11-25 15:00
+@pm: /todo @dev api by 2026-11-25 12:00
+:advance 1d
+""")
+    bundles = headers_with(out, "@lee，有 2 项需要你关注")
+    assert [stamp(h) for h in bundles] == ["2026-11-24 09:00"]
+    assert headers_with(out, "🔔 @lee，#1") == []  # not sent one by one as well
+    assert [stamp(h) for h in headers_with(out, "🔔 @dev，#3")] == ["2026-11-24 09:00"]
+
+
+def test_per_person_daily_cap_holds_the_rest_until_the_next_day(settings, db_url):
+    from dataclasses import replace
+
+    from genjin.app import App
+
+    app = App(settings, db_url=db_url)
+    app.policy = replace(app.policy, nudges_per_person_per_day=1)
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("""
+@pm: /todo @lee spec by 2026-11-24 12:00
+@pm: /todo @lee page by 2026-11-25 12:00
+:advance 2d
+""")
+    app.close()
+    # Tuesday 09:00 warns about #2; #1's 12:00 overdue notice would be the second that day.
+    assert [stamp(h) for h in headers_with(out, "🔔 @lee，#2")] == ["2026-11-24 09:00"]
+    assert [stamp(h) for h in headers_with(out, "⚠️ @lee，#1")] == ["2026-11-25 09:00"]

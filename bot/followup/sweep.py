@@ -55,9 +55,10 @@ def _issued(session: Session, keys: list[str]) -> set[str]:
 
 
 def _reminded_today(session: Session, user_id: int, now: datetime, policy: Policy) -> int:
+    """Reminder messages the person got today: one per sweep, as a sweep bundles them."""
     cal = calendar_for(policy.calendar)
     day_start = datetime.combine(now.astimezone(cal.tz).date(), time(0), tzinfo=cal.tz)
-    return session.scalar(select(func.count(Reminder.id)).where(
+    return session.scalar(select(func.count(func.distinct(Reminder.at))).where(
         Reminder.user_id == user_id, Reminder.at >= day_start, Reminder.kind.in_(tuple(PERSONAL)))) or 0
 
 
@@ -88,15 +89,16 @@ def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, 
             best[slot] = (item, due)
     chosen = {d.key for _, d in best.values()}
     notices: list[Notice] = []
-    caps: dict[int, int] = {}
+    over_cap: dict[int, bool] = {}
     for item, due in pairs:
         policy = policies[item.chat_id]
         speaks = due.key in chosen
         if speaks and due.kind in PERSONAL and item.owner_id:
-            used = caps.setdefault(item.owner_id, _reminded_today(session, item.owner_id, now, policy))
-            if used >= policy.nudges_per_person_per_day:
-                continue  # over today's cap: stays due, goes out on a later day
-            caps[item.owner_id] = used + 1
+            if item.owner_id not in over_cap:
+                used = _reminded_today(session, item.owner_id, now, policy)
+                over_cap[item.owner_id] = used >= policy.nudges_per_person_per_day
+            if over_cap[item.owner_id]:
+                continue  # today's cap is reached: it stays due and goes out on a later day
         if not _claim(session, key=due.key, kind=due.kind, now=now, item_id=item.id,
                       chat_id=item.chat_id, user_id=item.owner_id):
             continue
