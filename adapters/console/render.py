@@ -15,7 +15,7 @@ def body(msg: OutgoingMessage) -> list[str]:
         return plain(msg.text).splitlines() or [""]
     card = msg.card
     out = [plain(card.title)] if card.title else []
-    out += [f"  {label}：{plain(value)}" for label, value in card.fields]
+    out += [f"  {label}{': ' if label.isascii() else '：'}{plain(value)}" for label, value in card.fields]
     for line in card.lines:
         out += plain(line).splitlines()
     if card.buttons:

@@ -49,7 +49,7 @@ def cmd_list(ctx: Ctx, rest: str) -> None:
         title_key = "list.title_user"
     items = ctx.session.scalars(query.order_by(Item.deadline.is_(None), Item.deadline, Item.id)).all()
     if not items:
-        ctx.reply(item_strings.t(ctx.lang, "list.empty"))
+        ctx.reply(item_strings.t(ctx.lang, "list.empty" if title_key == "list.title" else "list.none"))
         return
     limit = ctx.policy.list_limit
     lines = [summary_line(i, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now) for i in items[:limit]]

@@ -146,7 +146,7 @@ def block(ctx: Ctx, item: Item, reason: str, eta: datetime | None) -> None:
 
 
 def done(ctx: Ctx, item: Item, note: str | None) -> None:
-    _transition(ctx, item, "done", note=note)
+    _transition(ctx, item, "done", note=note, data={"progress_before": item.progress})
     item.progress, item.done_at = 100, ctx.now
     item.blocker_reason, item.blocker_eta, item.risk = None, None, "normal"
     if item.acknowledged_at is None:
@@ -162,8 +162,11 @@ def confirm(ctx: Ctx, item: Item) -> None:
 
 
 def reject(ctx: Ctx, item: Item, reason: str) -> None:
+    reported = next((h for h in reversed(item.history) if h.action == "done"), None)
     _transition(ctx, item, "reject", note=reason)
     item.rework_count += 1
+    # Rework resumes from the progress reported before "done", not from 100%.
+    item.progress = (reported.data or {}).get("progress_before", 0) if reported else 0
     item.done_at = None
     _say(ctx, item, t(ctx.lang, "r.reject", id=item.id, actor=at(ctx.actor), reason=reason,
                       owner=at(item.owner), n=item.rework_count))

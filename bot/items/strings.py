@@ -80,7 +80,7 @@ T: dict[str, tuple[str, str]] = {
     "r.confirm": ("✅ #{id} 已由 {actor} 确认验收，闭环。", "✅ #{id} confirmed by {actor}; closed."),
     "r.reject": (
         "❌ #{id} 被 {actor} 驳回：{reason}。{owner} 请返工（第 {n} 次）。",
-        "❌ #{id} rejected by {actor}: {reason}. {owner}, please rework it (rework #{n}).",
+        "❌ #{id} rejected by {actor}: {reason}. {owner}, please rework it (rework count: {n}).",
     ),
     "r.extend": (
         "🗓 #{id} 截止时间调整：{old} → {new}（{actor}：{reason}）",
@@ -142,6 +142,7 @@ T: dict[str, tuple[str, str]] = {
     "a.snooze": ("暂停提醒", "snooze"),
     # list and show
     "list.empty": ("本群没有进行中的事项。🎈", "No open items in this chat. 🎈"),
+    "list.none": ("没有符合条件的事项。", "No items match."),
     "list.title": ("本群事项（{n}）", "Items in this chat ({n})"),
     "list.title_mine": ("我的事项（{n}）", "My items ({n})"),
     "list.title_overdue": ("逾期事项（{n}）", "Overdue items ({n})"),
