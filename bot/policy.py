@@ -25,7 +25,7 @@ class Policy:
 
 
 # Per-chat settings a chat may override (stored in Chat.settings).
-CHAT_KEYS = ("lang", "timezone", "managers")
+CHAT_KEYS = ("lang", "timezone", "country", "managers", "daily_digest_at", "weekly_report_at")
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:
@@ -33,8 +33,12 @@ def for_chat(policy: Policy, chat_settings: dict) -> Policy:
     changes: dict = {}
     if chat_settings.get("lang") in ("zh", "en"):
         changes["lang"] = chat_settings["lang"]
-    if chat_settings.get("timezone"):
-        changes["calendar"] = replace(policy.calendar, timezone=chat_settings["timezone"])
+    calendar = {k: chat_settings[k] for k in ("timezone", "country") if chat_settings.get(k) is not None}
+    if calendar:
+        changes["calendar"] = replace(policy.calendar, **calendar)
+    for key in ("daily_digest_at", "weekly_report_at"):
+        if chat_settings.get(key):
+            changes[key] = time.fromisoformat(chat_settings[key])
     if chat_settings.get("managers"):
         changes["managers"] = tuple(chat_settings["managers"])
     return replace(policy, **changes) if changes else policy

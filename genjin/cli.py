@@ -85,12 +85,16 @@ def _demo(settings: Settings) -> int:
     script = files("genjin").joinpath("examples/demo_618.txt").read_text("utf-8")
     with tempfile.TemporaryDirectory() as folder:
         db = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
+        from adapters.console.script import ScriptError
         from adapters.console.simulator import Simulator
         from genjin.app import App
 
         app = App(settings, db_url=db)
         try:
             Simulator(app).run_script(script.splitlines())
+        except ScriptError as err:  # the shipped script and the code disagree: say so plainly
+            print(f"genjin demo: {err}", file=sys.stderr)
+            return 2
         finally:
             app.close()
     return 0

@@ -168,3 +168,17 @@ def test_per_person_daily_cap_holds_the_rest_until_the_next_day(settings, db_url
     # Tuesday 09:00 warns about #2; #1's 12:00 overdue notice would be the second that day.
     assert [stamp(h) for h in headers_with(out, "🔔 @lee，#2")] == ["2026-11-24 09:00"]
     assert [stamp(h) for h in headers_with(out, "⚠️ @lee，#1")] == ["2026-11-25 09:00"]
+
+
+def test_chat_settings_move_the_digest_and_change_the_holiday_calendar(app):
+    chat = driver(app, "2026-11-25 10:00")  # Wednesday before US Thanksgiving (Thu 11-26)
+    out = chat.run("""
+@pm: /settings daily 08:45
+@pm: /settings country US
+@pm: /ask @lee check the numbers
+:advance 2d
+""")
+    digests = [stamp(h) for h in headers_with(out, "📋 日报")]
+    assert digests == ["2026-11-27 08:45"]  # none on Thanksgiving
+    # Asked Wednesday 10:00: 4 working hours -> 14:00 the same day.
+    assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-11-25 14:00"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import time
 from zoneinfo import available_timezones
 
+import holidays
 from sqlalchemy import select
 
 from bot.commands import grammar
@@ -19,6 +21,8 @@ ROLE_MARKERS = {
     "liaison": r"(?:对接人|联络人)\s*[:：]?|(?<!\S)liaisons?:?(?=\s|$)",
     "member": r"(?:成员)\s*[:：]?|(?<!\S)members?:?(?=\s|$)",
 }
+DIGEST_KEYS = {"daily": "daily_digest_at", "digest": "daily_digest_at", "日报": "daily_digest_at",
+               "weekly": "weekly_report_at", "周报": "weekly_report_at"}
 LANG_WORDS = {"zh": ("zh", "中文", "cn", "chinese"), "en": ("en", "英文", "english")}
 
 
@@ -89,6 +93,16 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
             if value not in available_timezones():
                 raise UserError(t(ctx.lang, "settings.bad_timezone", tz=value))
             settings["timezone"] = value
+        elif key in DIGEST_KEYS:
+            try:
+                settings[DIGEST_KEYS[key]] = time.fromisoformat(value).strftime("%H:%M")
+            except ValueError:
+                raise UserError(t(ctx.lang, "settings.bad_time", value=value)) from None
+        elif key in ("country", "国家", "日历"):
+            code = value.upper()
+            if code not in ("", "CN") and code not in holidays.list_supported_countries():
+                raise UserError(t(ctx.lang, "settings.bad_country", value=value))
+            settings["country"] = code
         elif key in ("managers", "manager", "管理者", "经理", "上级"):
             refs = grammar.find_mentions(" ".join(words[1:]))
             people = [resolve_target(ctx, r).user for r in refs]
@@ -101,6 +115,9 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
     lang = settings.get("lang", ctx.policy.lang) if words else ctx.lang
     managers = " ".join(at(u) for u in ctx.session.scalars(select(User).where(
         User.platform == ctx.event.platform, User.user_id.in_(settings.get("managers", []))))) or "—"
-    show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", ctx.policy.calendar.timezone),
-             managers=managers)
+    policy = ctx.policy
+    show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", policy.calendar.timezone),
+             managers=managers, country=settings.get("country", policy.calendar.country) or "—",
+             daily=settings.get("daily_digest_at", policy.daily_digest_at.strftime("%H:%M")),
+             weekly=settings.get("weekly_report_at", policy.weekly_report_at.strftime("%H:%M")))
     ctx.reply(t(lang, "settings.saved", show=show) if words else show)

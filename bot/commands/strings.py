@@ -41,8 +41,9 @@ USAGE: dict[str, tuple[str, str]] = {
         "e.g. /dept Tech head @wang liaison @lee",
     ),
     "settings": (
-        "/设置 [语言 zh|en] [时区 Asia/Shanghai] [上级 @人 ...]\n例：/设置 上级 @王总",
-        "/settings [lang zh|en] [timezone Asia/Shanghai] [managers @person ...]\ne.g. /settings managers @wang",
+        "/设置 [语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ...]\n例：/设置 日报 09:00",
+        "/settings [lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ...]\n"
+        "e.g. /settings weekly 16:30",
     ),
     "digest": ("/日报（或 /digest daily|weekly）\n例：/日报", "/digest [daily|weekly]\ne.g. /digest weekly"),
     "weekly": ("/周报\n例：/周报", "/weekly\ne.g. /weekly"),
@@ -98,10 +99,13 @@ T: dict[str, tuple[str, str]] = {
     "dept.need_mentions": ("「{role}」后面请 @ 具体的人。", "Mention people after \"{role}\"."),
     "dept.dept_as_person": ("{name} 是部门，这里需要具体的人。", "{name} is a department; a person is needed here."),
     "settings.show": (
-        "本群设置：语言 {lang}，时区 {timezone}，周报和升级抄送 {managers}。",
-        "This chat: language {lang}, timezone {timezone}, managers (weekly report, escalations) {managers}.",
+        "本群设置：语言 {lang}，时区 {timezone}，节假日 {country}，日报 {daily}，周报 {weekly}，周报和升级抄送 {managers}。",
+        "This chat: language {lang}, timezone {timezone}, holidays {country}, daily digest {daily}, "
+        "weekly report {weekly}, managers (weekly report, escalations) {managers}.",
     ),
     "settings.saved": ("已保存。{show}", "Saved. {show}"),
+    "settings.bad_time": ("看不懂时间「{value}」，请写 HH:MM，例如 09:30。", "Can't read the time \"{value}\"; use HH:MM, e.g. 09:30."),
+    "settings.bad_country": ("不支持国家/地区代码「{value}」，例如 CN、US、SG。", "Unknown country code \"{value}\"; e.g. CN, US, SG."),
     "settings.bad_lang": ("语言只能是 zh 或 en。", "Language is zh or en."),
     "settings.bad_timezone": ("不认识时区「{tz}」，例如 Asia/Shanghai。", "Unknown timezone \"{tz}\"; e.g. Asia/Shanghai."),
     "error": (

@@ -23,6 +23,7 @@ from bot.policy import Policy, for_chat
 from storage.models import Chat, Item, Reminder
 from storage.outbox import enqueue
 
+DAILY_CATCH_UP = timedelta(hours=2)
 PolicyFor = Callable[[str], Policy]  # platform -> the organisation's policy there
 
 
@@ -124,7 +125,11 @@ def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int
     if cal.last_working_day_of_week(today) == today:
         kinds.append(("weekly", policy.weekly_report_at, f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"))
     for kind, at_time, period in kinds:
-        if now < datetime.combine(today, at_time, tzinfo=cal.tz):
+        due_at = datetime.combine(today, at_time, tzinfo=cal.tz)
+        # A late daily digest (restart, a chat's first items) is noise past two hours;
+        # the weekly report is still worth sending until the working day ends.
+        stale_at = due_at + DAILY_CATCH_UP if kind == "daily" else cal.end_of_working_day(today)
+        if not due_at <= now < stale_at:
             continue
         key = f"digest:{kind}:{chat.id}:{period}"
         if session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
