@@ -23,10 +23,11 @@ from bot.worktime import WorkCalendar
 
 
 class DeadlineError(ValueError):
-    def __init__(self, code: str, text: str) -> None:
+    def __init__(self, code: str, text: str, when: datetime | None = None) -> None:
         super().__init__(f"{code}: {text!r}")
         self.code = code  # "unparseable" | "past"
         self.text = text  # the offending phrase
+        self.when = when  # for "past": what the phrase meant, so the reply can say it
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def _ctx(now: datetime, calendar: WorkCalendar) -> _Ctx:
 
 def _check_future(dt: datetime, c: _Ctx, phrase: str) -> datetime:
     if dt < c.now:
-        raise DeadlineError("past", phrase)
+        raise DeadlineError("past", phrase, dt)
     return dt
 
 
@@ -301,7 +302,7 @@ def parse_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> datet
     try:
         dt, rest = split_deadline(text, now=now, calendar=calendar)
     except DeadlineError as e:
-        raise DeadlineError(e.code, text.strip()) from None
+        raise DeadlineError(e.code, text.strip(), e.when) from None
     if rest.strip("。.!！,，;；"):
         raise DeadlineError("unparseable", text.strip())
     return dt

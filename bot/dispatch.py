@@ -108,7 +108,7 @@ def route(ctx: Ctx) -> None:
     elif event.kind == EventKind.BUTTON:
         action, _, item_id = (event.button_value or "").partition(":")
         if action in ("ack", "done", "confirm", "reject") and item_id.isdigit():
-            _apply(ctx, action, item_commands.load_item(ctx, int(item_id)), via=action)
+            _apply(ctx, action, item_commands.load_item(ctx, int(item_id)), via="button")
     # Removing a reaction undoes nothing: confirmations stand, as the handbooks' sign-offs do.
 
 
@@ -130,4 +130,5 @@ def _apply(ctx: Ctx, action: str, item: Item, *, via: str) -> None:
         actions.confirm(ctx, item)
     elif action == "reject":
         actions.check_allowed(ctx, item, "reject")
-        actions.reject(ctx, item, item_strings.t(ctx.lang, "reject_via", via=via))
+        how = "reject_by_button" if via == "button" else "reject_by_reaction"
+        actions.reject(ctx, item, item_strings.t(ctx.lang, how, emoji=via))

@@ -51,10 +51,18 @@ def pg_url():
 
 
 def _reset_pg(url: str) -> None:
+    """Empty the test database: truncate once migrated (fast), else start from no schema."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        if tables and conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar():
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 

@@ -23,6 +23,7 @@ ROLE_MARKERS = {
 }
 DIGEST_KEYS = {"daily": "daily_digest_at", "digest": "daily_digest_at", "日报": "daily_digest_at",
                "weekly": "weekly_report_at", "周报": "weekly_report_at"}
+ROLE_NAMES = {"head": ("负责人", "head"), "liaison": ("对接人", "liaison"), "member": ("成员", "members")}
 LANG_WORDS = {"zh": ("zh", "中文", "cn", "chinese"), "en": ("en", "英文", "english")}
 
 
@@ -36,7 +37,8 @@ def _line(ctx: Ctx, dept: Department) -> str:
 def _people(ctx: Ctx, segment: str, role: str) -> list[User]:
     refs = grammar.find_mentions(segment)
     if not refs:
-        raise UserError(t(ctx.lang, "dept.need_mentions", role=role) + "\n" + usage(ctx.lang, "dept"))
+        name = ROLE_NAMES[role][1 if ctx.lang == "en" else 0]
+        raise UserError(t(ctx.lang, "dept.need_mentions", role=name) + "\n" + usage(ctx.lang, "dept"))
     people = []
     for ref in refs:
         target = resolve_target(ctx, ref)

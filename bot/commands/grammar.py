@@ -115,16 +115,19 @@ def take_flags(text: str, flags: dict[str, tuple[str, ...]]) -> tuple[set[str], 
     return found, " ".join(words)
 
 
-def split_markers(text: str, markers: dict[str, str]) -> tuple[str, dict[str, str]]:
+def split_markers(text: str, markers: dict[str, str],
+                  at: dict[str, int] | None = None) -> tuple[str, dict[str, str]]:
     """Split `text` at marker words (regex per field): (head, {field: segment}).
 
     e.g. "写文档 截止 明天 标准：评审通过" -> ("写文档", {"deadline": "明天", "standard": "评审通过"}).
     A later occurrence of the same marker wins, so "sign-off by legal by friday" keeps
-    "sign-off by legal" as the head.
+    "sign-off by legal" as the head; `at` picks another occurrence by its position.
     """
     hits: list[tuple[int, int, str]] = []
     for field, pattern in markers.items():
         found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
+        if at and field in at:
+            found = [m for m in found if m.start() == at[field]]
         if found:
             m = found[-1]
             hits.append((m.start(), m.end(), field))
@@ -137,6 +140,10 @@ def split_markers(text: str, markers: dict[str, str]) -> tuple[str, dict[str, st
         stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
         segments[field] = text[end:stop].strip(" ,，;；")
     return head, segments
+
+
+def marker_positions(text: str, pattern: str) -> list[int]:
+    return [m.start() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
 
 
 def parse_percent(word: str) -> int | None:

@@ -30,11 +30,28 @@ def deadline_from(ctx: Ctx, text: str) -> datetime:
 
 
 def _deadline_error(ctx: Ctx, text: str, err: DeadlineError) -> str:
-    when = getattr(err, "when", None)
-    if err.code == "past" and when is not None:
-        return item_strings.t(ctx.lang, "e.deadline_past", text=text,
-                              when=format_deadline(when, lang=ctx.lang, calendar=ctx.calendar))
+    if err.code == "past" and err.when is not None:
+        return item_strings.t(ctx.lang, "e.deadline_past", text=err.text or text,
+                              when=format_deadline(err.when, lang=ctx.lang, calendar=ctx.calendar))
     return item_strings.t(ctx.lang, "e.deadline", text=text)
+
+
+def split_with_deadline(ctx: Ctx, text: str, markers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Split at the markers, choosing the deadline marker whose phrase reads as a deadline.
+
+    "by" also occurs in plain words ("approved by legal"); the latest occurrence that
+    parses wins, and when none does the latest one is kept so the reply can name it.
+    """
+    for position in reversed(grammar.marker_positions(text, markers["deadline"])):
+        head, parts = grammar.split_markers(text, markers, at={"deadline": position})
+        try:
+            parse_deadline(parts.get("deadline", ""), now=ctx.now, calendar=ctx.calendar)
+        except DeadlineError as err:
+            if err.code == "past":
+                return head, parts
+            continue
+        return head, parts
+    return grammar.split_markers(text, markers)
 
 
 def resolve_target(ctx: Ctx, ref: grammar.MentionRef) -> Target:
@@ -74,7 +91,7 @@ def cmd_todo(ctx: Ctx, rest: str) -> None:
     ref, rest = grammar.take_leading_mention(rest)
     if ref is None:
         raise UserError(t(ctx.lang, "need_owner") + "\n" + usage(ctx.lang, "todo"))
-    head, parts = grammar.split_markers(rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER})
+    head, parts = split_with_deadline(ctx, rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER})
     if not head:
         raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "todo"))
     target = resolve_target(ctx, ref)
@@ -92,7 +109,7 @@ def cmd_ask(ctx: Ctx, rest: str) -> None:
     ref, rest = grammar.take_leading_mention(rest)
     if ref is None:
         raise UserError(t(ctx.lang, "need_target") + "\n" + usage(ctx.lang, "ask"))
-    head, parts = grammar.split_markers(rest, {"deadline": DEADLINE})
+    head, parts = split_with_deadline(ctx, rest, {"deadline": DEADLINE})
     if not head:
         raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "ask"))
     target = resolve_target(ctx, ref)
@@ -169,7 +186,8 @@ def cmd_extend(ctx: Ctx, rest: str) -> None:
     try:
         deadline, reason = split_deadline(rest, now=ctx.now, calendar=ctx.calendar)
     except DeadlineError as err:
-        raise UserError(_deadline_error(ctx, rest.split(" ")[0], err) + "\n" + usage(ctx.lang, "extend")) from None
+        raise UserError(_deadline_error(ctx, err.text or rest.split(" ")[0], err) + "\n"
+                        + usage(ctx.lang, "extend")) from None
     actions.extend(ctx, item, deadline, _require(ctx, reason, "need_reason", "extend"))
 
 

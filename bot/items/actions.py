@@ -44,8 +44,14 @@ def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
         key = "card.created_request" if item.kind == "request" else "card.created_action"
         return (t(ctx.lang, key, owner=at(item.owner), id=item.id, sla=sla_text(ctx, item)),)
     if item.status == "done":
-        return (t(ctx.lang, "card.await_confirm", initiator=at(item.initiator), id=item.id),)
+        return (t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.id),)
     return ()
+
+
+def _checkers(item: Item) -> str:
+    """Who may confirm: the initiator, and the approver when one is named."""
+    people = [item.initiator] + ([item.approver] if item.approver and item.approver_id != item.initiator_id else [])
+    return " ".join(at(p) for p in people)
 
 
 def render_card(ctx: Ctx, item: Item) -> Card:
@@ -93,6 +99,8 @@ def check_allowed(ctx: Ctx, item: Item, action: str) -> None:
     if states.next_status(action, item.status) is None:
         if action == "ack":
             raise UserError(t(lang, "e.already_acked", id=item.id))
+        if item.status == "done":
+            raise UserError(t(lang, "e.awaiting_confirmation", id=item.id, initiator=at(item.initiator)))
         raise UserError(t(lang, "e.not_done", id=item.id, owner=at(item.owner),
                           status=status_label(lang, item.kind, item.status)))
 
@@ -152,7 +160,7 @@ def done(ctx: Ctx, item: Item, note: str | None) -> None:
     if item.acknowledged_at is None:
         item.acknowledged_at = ctx.now
     _say(ctx, item, t(ctx.lang, "r.done", id=item.id, actor=at(ctx.actor), note=_note(ctx, note))
-         + "\n" + t(ctx.lang, "card.await_confirm", initiator=at(item.initiator), id=item.id))
+         + "\n" + t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.id))
 
 
 def confirm(ctx: Ctx, item: Item) -> None:

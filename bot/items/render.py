@@ -52,6 +52,7 @@ def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, l
     fields += [
         (t(lang, who), at(item.owner)),
         (t(lang, "f.initiator"), at(item.initiator)),
+        *([(t(lang, "f.approver"), at(item.approver))] if item.approver else []),
         (t(lang, "f.deadline"), deadline_text(item, lang=lang, calendar=calendar, now=now)),
         (t(lang, "f.status"), status_label(lang, item.kind, item.status)),
     ]

@@ -36,6 +36,7 @@ T: dict[str, tuple[str, str]] = {
     "f.counterpart": ("对接人", "Counterpart"),
     "f.department": ("对接部门", "Department"),
     "f.initiator": ("发起人", "Initiator"),
+    "f.approver": ("审批人", "Approver"),
     "f.deadline": ("截止", "Deadline"),
     "f.status": ("状态", "Status"),
     "f.progress": ("进度", "Progress"),
@@ -88,7 +89,8 @@ T: dict[str, tuple[str, str]] = {
     ),
     "r.cancel": ("🚫 #{id} 已由 {actor} 关闭{reason}。", "🚫 #{id} cancelled by {actor}{reason}."),
     "r.risk": ("#{id} 风险：{risk}{reason}", "#{id} risk: {risk}{reason}"),
-    "reject_via": ("通过 {via} 驳回，原因待补充", "rejected with {via}; reason to follow"),
+    "reject_by_reaction": ("通过 {emoji} 驳回，原因待补充", "rejected with {emoji}; reason to follow"),
+    "reject_by_button": ("通过「驳回」按钮驳回，原因待补充", "rejected with the button; reason to follow"),
     "r.note": ("：{note}", ": {note}"),
     # refusals (nothing changed)
     "e.no_item": ("找不到 #{id}。用「/列表」看本群的事项。", "There is no #{id}. Try /list for this chat's items."),
@@ -111,6 +113,11 @@ T: dict[str, tuple[str, str]] = {
     "e.not_done": (
         "#{id} 还没有报告完成（当前：{status}），负责人 {owner} 完成后发送「/完成 #{id}」。",
         "#{id} isn't reported done yet (now: {status}); {owner} reports it with /done #{id}.",
+    ),
+    "e.awaiting_confirmation": (
+        "#{id} 已报告完成，待确认：正在等 {initiator} 验收。如需返工，请发起人驳回（/驳回 #{id} 原因）。",
+        "#{id} is done, awaiting confirmation by {initiator}. To rework it, the initiator rejects it "
+        "(/reject #{id} REASON).",
     ),
     "e.no_counterpart": (
         "部门「{dept}」还没有对接人或负责人。用「/部门 {dept} 对接人 @某人」设置。",

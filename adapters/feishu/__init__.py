@@ -1,0 +1,1 @@
+"""Feishu / Lark: long connection or HTTP callbacks in, interactive cards out."""

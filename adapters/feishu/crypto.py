@@ -1,0 +1,101 @@
+"""Opening an HTTP callback: decrypt, check signature, token and timestamp.
+
+lark-oapi's EventDispatcherHandler does the first three but answers every failure
+with HTTP 500 (which makes Feishu retry a forged request) and has no timestamp
+window; this module does all four and says why a request was refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+
+from Crypto.Cipher import AES  # pycryptodome, a dependency of lark-oapi
+
+WINDOW_SECONDS = 300  # a signed request older (or newer) than this is a replay
+
+
+class Rejected(Exception):
+    """The request is not from Feishu (or is a replay): answer 401, change nothing."""
+
+
+def decrypt(encrypted: str, encrypt_key: str) -> str:
+    """`{"encrypt": ...}` -> plaintext JSON: base64(iv + AES-256-CBC(PKCS7)), key = sha256(encrypt_key)."""
+    raw = base64.b64decode(encrypted)
+    if len(raw) < 32 or len(raw) % 16:
+        raise ValueError("bad ciphertext length")
+    cipher = AES.new(hashlib.sha256(encrypt_key.encode()).digest(), AES.MODE_CBC, raw[:16])
+    plain = cipher.decrypt(raw[16:])
+    pad = plain[-1]
+    if not 1 <= pad <= 16 or plain[-pad:] != bytes([pad]) * pad:
+        raise ValueError("bad padding")
+    return plain[:-pad].decode()
+
+
+def encrypt(plaintext: str, encrypt_key: str, iv: bytes) -> str:
+    """The inverse of `decrypt` (for tests and the fake platform)."""
+    data = plaintext.encode()
+    pad = 16 - len(data) % 16
+    cipher = AES.new(hashlib.sha256(encrypt_key.encode()).digest(), AES.MODE_CBC, iv)
+    return base64.b64encode(iv + cipher.encrypt(data + bytes([pad]) * pad)).decode()
+
+
+def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
+    return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + body).hexdigest()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    return headers.get(name) or headers.get(name.lower()) or ""
+
+
+def open_callback(body: bytes, headers: Mapping[str, str], *, encrypt_key: str, verification_token: str,
+                  now: float) -> dict:
+    """The verified, decrypted payload of one callback; raises Rejected (-> 401) or ValueError (-> 400).
+
+    With an encrypt key every event must carry a valid X-Lark-Signature made at most
+    five minutes from `now`; the URL check (url_verification) is not signed: it is
+    accepted on the verification token, or on decrypting with the encrypt key.
+    """
+    if not encrypt_key and not verification_token:
+        raise Rejected("neither encrypt_key nor verification_token is configured")
+    outer = json.loads(body)
+    if not isinstance(outer, dict):
+        raise ValueError("not a JSON object")
+    data, encrypted = outer, "encrypt" in outer
+    if encrypted:
+        if not encrypt_key:
+            raise Rejected("encrypted callback but no encrypt_key configured")
+        try:
+            data = json.loads(decrypt(str(outer["encrypt"]), encrypt_key))
+        except ValueError:
+            raise Rejected("cannot decrypt: wrong encrypt_key?") from None
+    is_url_check = data.get("type") == "url_verification"
+    if encrypt_key and not is_url_check:
+        _check_signature(body, headers, encrypt_key, now)
+    if verification_token:
+        token = str((data.get("header") or {}).get("token") or data.get("token") or "")
+        if not hmac.compare_digest(token.encode(), verification_token.encode()):
+            raise Rejected("wrong verification token")
+    elif is_url_check and not encrypted:  # decrypting at all proves the sender knows the key
+        raise Rejected("url_verification needs a verification_token to check")
+    return data
+
+
+def _check_signature(body: bytes, headers: Mapping[str, str], encrypt_key: str, now: float) -> None:
+    timestamp = _header(headers, "X-Lark-Request-Timestamp")
+    nonce = _header(headers, "X-Lark-Request-Nonce")
+    sent = _header(headers, "X-Lark-Signature")
+    if not (timestamp and sent):
+        raise Rejected("missing X-Lark-Signature / X-Lark-Request-Timestamp")
+    expected = signature(timestamp, nonce, encrypt_key, body)
+    if not hmac.compare_digest(expected, sent):
+        raise Rejected("bad signature")
+    try:
+        age = now - float(timestamp)
+    except ValueError:
+        raise Rejected("bad timestamp") from None
+    if abs(age) > WINDOW_SECONDS:
+        raise Rejected(f"timestamp {age:.0f}s away from now (window {WINDOW_SECONDS}s)")

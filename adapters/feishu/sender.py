@@ -1,0 +1,85 @@
+"""FeishuSender: delivers outbox messages through the IM API, paced and idempotent."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+from adapters.feishu import render
+from adapters.feishu.api import FeishuApi
+from bot.events import OutgoingMessage
+from bot.ports import PermanentFailure
+
+MESSAGES = "/open-apis/im/v1/messages"
+UUID_NAMESPACE = uuid.UUID("6f1c1f2e-5d0b-4c55-9a57-1f0e6e7a9b21")  # fixed: same key, same uuid forever
+
+
+def send_uuid(key: str) -> str:
+    """Feishu drops a second create/reply with the same `uuid` (within an hour), so a
+    retry after a lost answer never posts twice. Derived from the outbox key."""
+    return str(uuid.uuid5(UUID_NAMESPACE, key))
+
+
+class Pacer:
+    """Sliding one-second windows: at most `per_chat` sends per chat (Feishu: 5 QPS per
+    chat, shared by all bots in it) and `per_app` sends in all (50/s per app)."""
+
+    def __init__(self, *, per_chat: int = 5, per_app: int = 50, window: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.per_chat, self.per_app, self.window = per_chat, per_app, window
+        self.clock, self.sleep = clock, sleep
+        self._sent: dict[str, deque[float]] = defaultdict(deque)
+        self._all: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _delay(self, stamps: deque[float], limit: int, now: float) -> float:
+        while stamps and stamps[0] <= now - self.window:
+            stamps.popleft()
+        return stamps[0] + self.window - now if len(stamps) >= limit else 0.0
+
+    def wait(self, key: str) -> None:
+        """Block until one more send to `key` fits in both windows, then count it."""
+        while True:
+            with self._lock:
+                now = self.clock()
+                delay = max(self._delay(self._sent[key], self.per_chat, now),
+                            self._delay(self._all, self.per_app, now))
+                if delay <= 0:
+                    self._sent[key].append(now)
+                    self._all.append(now)
+                    return
+            self.sleep(delay)
+
+
+class FeishuSender:
+    def __init__(self, api: FeishuApi, *, pacer: Pacer | None = None) -> None:
+        self.api = api
+        self.pacer = pacer or Pacer()
+
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+        msg_type, content = render.content(msg)
+        if edit_of:
+            self.pacer.wait(f"message:{edit_of}")  # PATCH: 5 QPS per message
+            if msg_type == "interactive":
+                self.api.call("PATCH", f"{MESSAGES}/{edit_of}", json={"content": content})
+            else:
+                self.api.call("PUT", f"{MESSAGES}/{edit_of}", json={"msg_type": msg_type, "content": content})
+            return edit_of
+        body = {"msg_type": msg_type, "content": content, "uuid": send_uuid(msg.key)}
+        if reply_to:
+            self.pacer.wait(msg.chat_id or msg.user_id or reply_to)
+            answer = self.api.call("POST", f"{MESSAGES}/{reply_to}/reply", json={**body, "reply_in_thread": True})
+        elif msg.chat_id or msg.user_id:
+            id_type, target = ("chat_id", msg.chat_id) if msg.chat_id else ("open_id", msg.user_id)
+            self.pacer.wait(str(target))
+            answer = self.api.call("POST", MESSAGES, params={"receive_id_type": id_type},
+                                   json={**body, "receive_id": target})
+        else:
+            raise PermanentFailure(f"message {msg.key} names neither a chat nor a user")
+        message_id = (answer.get("data") or {}).get("message_id")
+        if not message_id:
+            raise RuntimeError(f"feishu answered without a message_id: {answer!r}"[:500])
+        return str(message_id)

@@ -1,0 +1,132 @@
+"""SlackRuntime: Socket Mode (no public URL) or HTTP (POST /slack/events) into the Runner.
+
+Every transport does the same four things: check the request is Slack's, ack at
+once, translate with parse.to_event, and hand the event to runner.submit. The
+translation runs off the request path because it may ask users.info for a name,
+and Slack wants its ack within 3 seconds. Redeliveries (X-Slack-Retry-Num,
+Socket Mode retry_attempt) keep their event id, so the core's dedupe drops them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.socket_mode import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from adapters.slack.parse import to_event
+from adapters.slack.sender import SlackSender
+from adapters.slack.users import UserNames
+from genjin.config import ConfigError, SlackSettings
+
+if TYPE_CHECKING:
+    from genjin.serve import Runner
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+def decode_body(body: bytes, content_type: str) -> dict:
+    """Events come as JSON, slash commands as a form, interactivity as a form field `payload`."""
+    if content_type.startswith("application/json"):
+        return json.loads(body or b"{}")
+    form = {key: values[0] for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+    return json.loads(form["payload"]) if "payload" in form else form
+
+
+class SlackRuntime:
+    platform = "slack"
+
+    def __init__(self, settings: SlackSettings, runner: Runner, *, verifier: SignatureVerifier | None = None,
+                 sender: SlackSender | None = None) -> None:
+        if settings.mode == "http" and not settings.signing_secret:
+            raise ConfigError("slack.mode = \"http\" needs slack.signing_secret (Basic Information page)")
+        if settings.mode == "socket" and not settings.app_token:
+            raise ConfigError("slack.mode = \"socket\" needs slack.app_token (xapp-…, scope connections:write)")
+        self.settings, self.runner = settings, runner
+        self.client = WebClient(token=settings.bot_token, base_url=settings.api_url)
+        self.sender = sender or SlackSender(self.client)
+        self.names = UserNames(self.client)
+        self.verifier = verifier or (SignatureVerifier(settings.signing_secret) if settings.signing_secret else None)
+        self._bot_user_id: str | None = None
+        self._bot_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="genjin-slack")
+        self._socket: SocketModeClient | None = None
+
+    # -- shared ------------------------------------------------------------------------
+
+    def bot_user_id(self) -> str | None:
+        """The bot's own user id (auth.test), to spot @bot and its own messages."""
+        with self._bot_lock:
+            if self._bot_user_id is None:
+                try:
+                    self._bot_user_id = self.client.auth_test()["user_id"]
+                except SlackApiError as err:
+                    if err.response.get("error") in ("invalid_auth", "not_authed", "account_inactive"):
+                        raise ConfigError(f"slack.bot_token refused by auth.test: {err.response['error']}") from None
+                    log.warning("auth.test failed: %s", err)
+            return self._bot_user_id
+
+    def ingest(self, payload: dict) -> None:
+        """Translate one acknowledged payload and queue it for the core; never raises."""
+        try:
+            event = to_event(payload, now=self.runner.clock(), bot_user_id=self.bot_user_id(), name_of=self.names)
+        except Exception:  # a payload we misread must not take the transport down
+            log.exception("could not read a Slack payload of type %r", payload.get("type"))
+            return
+        if event is not None:
+            self.runner.submit(event)
+
+    # -- HTTP mode ---------------------------------------------------------------------
+
+    def routes(self) -> list[Route]:
+        if self.settings.mode != "http":
+            return []
+        return [Route(EVENTS_PATH, self.handle_http, methods=["POST"])]
+
+    async def handle_http(self, request: Request) -> Response:
+        body = await request.body()
+        if self.verifier is None or not self.verifier.is_valid_request(body, dict(request.headers)):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        try:
+            payload = decode_body(body, request.headers.get("content-type", ""))
+        except (ValueError, KeyError):
+            return JSONResponse({"error": "unreadable body"}, status_code=400)
+        if payload.get("type") == "url_verification":
+            return JSONResponse({"challenge": payload.get("challenge", "")})
+        self._pool.submit(self.ingest, payload)
+        return Response(status_code=200)  # empty: the answer comes as a message from the outbox
+
+    # -- Socket Mode -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.bot_user_id()
+        if self.settings.mode != "socket":
+            return
+        self._socket = SocketModeClient(app_token=self.settings.app_token, web_client=self.client)
+        self._socket.socket_mode_request_listeners.append(self._on_socket_request)
+        self._socket.connect()
+
+    def _on_socket_request(self, client: SocketModeClient, request: SocketModeRequest) -> None:
+        # Ack before anything else: an unacked envelope is redelivered.
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
+        if request.type in ("events_api", "slash_commands", "interactive"):
+            self.ingest(request.payload)
+
+    def stop(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        self._pool.shutdown(wait=True)

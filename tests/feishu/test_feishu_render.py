@@ -1,0 +1,58 @@
+"""OutgoingMessage -> Feishu card JSON 2.0 / text, as a user would see it."""
+
+from __future__ import annotations
+
+import json
+
+from adapters.feishu.render import card_json, content
+from bot.events import Button, Card, OutgoingMessage
+
+CARD = Card(
+    title="#1 行动项：写活动页",
+    fields=(("负责人", "<@ou_lee|李雷>"), ("截止", "2026-05-15 周五 18:00")),
+    lines=("<@ou_lee|李雷> 请确认并跟进；完成后发送「/完成 #1」。", "a<b *not bold*"),
+    buttons=(Button("收到", "ack:1", "primary"), Button("完成", "done:1")),
+)
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def test_card_is_json_2_with_title_fields_and_real_mentions():
+    card = card_json(CARD)
+    assert card["schema"] == "2.0" and card["config"]["update_multi"] is True
+    assert card["header"]["title"]["content"] == "#1 行动项：写活动页"
+    text = "\n".join(n["content"] for n in _walk(card) if n.get("tag") == "markdown")
+    assert "**负责人**：<at id=ou_lee></at>" in text
+    assert "<at id=ou_lee></at> 请确认并跟进" in text
+    assert "a&#60;b &#42;not bold&#42;" in text  # user text cannot inject markup
+
+
+def test_buttons_carry_their_values_back():
+    buttons = [n for n in _walk(card_json(CARD)) if n.get("tag") == "button"]
+    assert [b["text"]["content"] for b in buttons] == ["收到", "完成"]
+    assert [b["behaviors"] for b in buttons] == [
+        [{"type": "callback", "value": {"genjin": "ack:1"}}],
+        [{"type": "callback", "value": {"genjin": "done:1"}}],
+    ]
+    assert [b["type"] for b in buttons] == ["primary", "default"]
+
+
+def test_text_message_mentions_are_at_tags():
+    msg = OutgoingMessage(key="k", platform="feishu", chat_id="oc_1", text="<@ou_pm|王经理> 请验收 #1")
+    msg_type, body = content(msg)
+    assert msg_type == "text"
+    assert json.loads(body) == {"text": '<at user_id="ou_pm">王经理</at> 请验收 #1'}
+
+
+def test_card_message_is_interactive_and_never_empty():
+    msg_type, body = content(OutgoingMessage(key="k", platform="feishu", chat_id="oc_1", card=Card(title="只有标题")))
+    assert msg_type == "interactive"
+    assert json.loads(body)["body"]["elements"] == [{"tag": "markdown", "content": "只有标题"}]
