@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.commands.grammar import MentionRef
@@ -13,24 +14,35 @@ from bot.events import mention
 from storage.models import Chat, Department, DepartmentMember, User
 
 
+def _insert_or_reread(session: Session, row, reread):
+    """Insert `row`; if a concurrent event inserted the same key first, use theirs."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        return reread()
+
+
 def upsert_chat(*, session: Session, platform: str, chat_id: str, now: datetime) -> Chat:
-    """The chat row, created on first sight."""
-    chat = session.scalar(select(Chat).where(Chat.platform == platform, Chat.chat_id == chat_id))
+    """The chat row, created on first sight (safe when two first events race)."""
+    query = select(Chat).where(Chat.platform == platform, Chat.chat_id == chat_id)
+    chat = session.scalar(query)
     if chat is None:
-        chat = Chat(platform=platform, chat_id=chat_id, settings={}, created_at=now)
-        session.add(chat)
-        session.flush()
+        chat = _insert_or_reread(session, Chat(platform=platform, chat_id=chat_id, settings={}, created_at=now),
+                                 lambda: session.scalars(query).one())
     return chat
 
 
 def upsert_user(*, session: Session, platform: str, user_id: str, name: str | None) -> User:
     """The user row, created on first sight; a newly seen display name replaces the old."""
-    user = session.scalar(select(User).where(User.platform == platform, User.user_id == user_id))
+    query = select(User).where(User.platform == platform, User.user_id == user_id)
+    user = session.scalar(query)
     if user is None:
-        user = User(platform=platform, user_id=user_id, name=name or user_id)
-        session.add(user)
-        session.flush()
-    elif name and name != user.name:
+        return _insert_or_reread(session, User(platform=platform, user_id=user_id, name=name or user_id),
+                                 lambda: session.scalars(query).one())
+    if name and name != user.name:
         user.name = name
     return user
 

@@ -65,8 +65,20 @@ def mark_processed(*, session: Session, event: IncomingEvent, now: datetime) -> 
     return True
 
 
+def concerns_the_bot(event: IncomingEvent) -> bool:
+    """Chatter, removed reactions and unrelated emoji need no record at all."""
+    if event.kind in (EventKind.MESSAGE, EventKind.COMMAND):
+        addressed = event.addressed_to_bot or event.is_direct or event.kind == EventKind.COMMAND
+        return grammar.split_command(event.text, addressed=addressed) is not None
+    if event.kind == EventKind.REACTION_ADDED:
+        return event.reaction in REACTIONS
+    return event.kind == EventKind.BUTTON
+
+
 def handle_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> bool:
-    """Apply one incoming event. Returns False for a redelivered event (nothing happens)."""
+    """Apply one incoming event. False when nothing happened: a redelivery, or chatter."""
+    if not concerns_the_bot(event):
+        return False
     if not mark_processed(session=session, event=event, now=now):
         log.info("duplicate event %s/%s ignored", event.platform, event.event_id)
         return False
@@ -109,7 +121,8 @@ def route(ctx: Ctx) -> None:
         action, _, item_id = (event.button_value or "").partition(":")
         if action in ("ack", "done", "confirm", "reject") and item_id.isdigit():
             _apply(ctx, action, item_commands.load_item(ctx, int(item_id)), via="button")
-    # Removing a reaction undoes nothing: confirmations stand, as the handbooks' sign-offs do.
+    # Removing a reaction undoes nothing (concerns_the_bot drops it): confirmations stand,
+    # as the handbooks' sign-offs do.
 
 
 def _single_item(ctx: Ctx) -> Item | None:

@@ -49,15 +49,15 @@ def deliver_due(*, sessions: sessionmaker[Session], platform: str, sender: Sende
             reply_to, edit_of, wait = _targets(session, row)
             if wait:
                 outbox.mark_retry(session=session, row=row, error="waiting for the original message",
-                                  retry_at=now + EDIT_WAIT)
-                row.attempts -= 1
+                                  retry_at=now + EDIT_WAIT, failed_attempt=False)
                 continue
             msg = outbox.from_payload(row.payload)
             try:
                 platform_id = sender.send(msg, outbox_id=row.id, reply_to=reply_to, edit_of=edit_of)
             except RetryLater as err:
+                # The platform asked us to wait: that is pacing, not a failed attempt.
                 outbox.mark_retry(session=session, row=row, error=str(err),
-                                  retry_at=now + timedelta(seconds=max(err.seconds, 1)))
+                                  retry_at=now + timedelta(seconds=max(err.seconds, 1)), failed_attempt=False)
                 continue
             except PermanentFailure as err:
                 log.warning("message %s refused by %s: %s", row.key, platform, err)

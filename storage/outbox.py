@@ -116,8 +116,10 @@ def mark_sent(*, session: Session, row: OutboxMessage, platform_message_id: str,
     row.attempts += 1
 
 
-def mark_retry(*, session: Session, row: OutboxMessage, error: str, retry_at: datetime) -> None:
-    row.attempts += 1
+def mark_retry(*, session: Session, row: OutboxMessage, error: str, retry_at: datetime,
+               failed_attempt: bool = True) -> None:
+    """Hold `row` until `retry_at`; only real failures count towards giving up."""
+    row.attempts += failed_attempt
     row.last_error, row.not_before, row.claimed_until = error[:2000], retry_at, None
 
 

@@ -95,3 +95,14 @@ def test_an_update_waits_while_its_original_is_undelivered(app):
     assert row(app, "card").status == "sent" and row(app, "card:v2").status == "sent"
 
 
+
+
+def test_rate_limits_do_not_count_towards_giving_up(app):
+    put(app, "busy")
+    sender = ScriptedSender({"busy": [RetryLater(1)] * 10 + [ConnectionError("reset")]})
+    moment = NOW
+    for _ in range(12):
+        app.deliver(platform="test", sender=sender, now=moment)
+        moment = row(app, "busy").not_before
+    assert row(app, "busy").status == "sent"
+    assert row(app, "busy").attempts == 2  # the network error and the success

@@ -18,3 +18,13 @@ def test_action_item_closes_the_loop(chat, app):
         item = s.scalar(select(Item))
         assert item.status == "confirmed"
         assert [h.action for h in item.history] == ["created", "done", "confirm"]
+
+
+def test_chatter_leaves_no_trace(chat, app):
+    from storage.models import ProcessedEvent, User
+
+    out = chat.run("@pm: lunch anyone?\n@lee: sure\n@pm react 👍 m1")
+    assert out == ""
+    with app.sessions() as s:
+        assert s.scalars(select(ProcessedEvent)).all() == []
+        assert s.scalars(select(User)).all() == []

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.events import EventKind, IncomingEvent, OutgoingMessage
 from genjin.app import App
-from storage.models import OutboxMessage
+from storage.models import Item, OutboxMessage
 from storage.outbox import enqueue
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -127,3 +127,30 @@ def test_two_replicas_delivering_together_send_each_key_once(settings, pg_url):
     assert sorted(sender.sent) == sorted(f"k{n}" for n in range(40))
     for r in replicas:
         r.close()
+
+
+def test_first_events_of_a_new_chat_racing_on_two_workers_are_both_kept(settings, pg_url):
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_url)
+    app = App(settings, db_url=pg_url)
+    start = threading.Barrier(4)
+    results: list[bool] = []
+
+    def first_words(n: int) -> None:
+        start.wait()
+        event = IncomingEvent(platform="console", event_id=f"race{n}", chat_id="brand-new", user_id="pm",
+                              user_name="pm", kind=EventKind.MESSAGE, received_at=at("2026-11-23 10:00"),
+                              text=f"/todo <@lee|lee> task {n}")
+        results.append(app.process(event, now=at("2026-11-23 10:00")))
+
+    threads = [threading.Thread(target=first_words, args=(n,)) for n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    with app.sessions() as s:
+        titles = sorted(s.scalars(select(Item.title)))
+    app.close()
+    assert results == [True] * 4
+    assert titles == ["task 0", "task 1", "task 2", "task 3"]
