@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.events import IncomingEvent
 from bot.ports import Sender
 from genjin.app import App
-from genjin.config import Settings
+from genjin.config import ConfigError, Settings
 from reminders.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -124,22 +124,34 @@ def build_asgi(runtimes: list[PlatformRuntime]):
     return Starlette(routes=routes)
 
 
+def _start(runtime: PlatformRuntime) -> None:
+    """Open the platform's connections; a failure stops start-up with a plain message."""
+    try:
+        runtime.start()
+    except ConfigError:
+        raise
+    except Exception as err:  # unreachable API, refused token: say which platform and why
+        raise ConfigError(f"{runtime.platform}: could not start: {err}") from None
+
+
 def serve(settings: Settings, *, db_url: str | None = None) -> int:
     import uvicorn
 
     app = App(settings, db_url=db_url)
     runner = Runner(app)
-    runtimes = build_runtimes(settings, runner)
-    for runtime in runtimes:
-        runner.start_delivery(runtime.platform, runtime.sender)
-        runtime.start()
     scheduler = Scheduler(app, clock=runner.clock, wake=runner.wake)
-    scheduler.start()
+    runtimes: list[PlatformRuntime] = []
     try:
+        runtimes = build_runtimes(settings, runner)
+        for runtime in runtimes:
+            runner.start_delivery(runtime.platform, runtime.sender)
+            _start(runtime)
+        scheduler.start()
         uvicorn.run(build_asgi(runtimes), host=settings.server.host, port=settings.server.port,
                     log_level=settings.log_level.lower())
     finally:
-        scheduler.stop()
+        if scheduler.running:
+            scheduler.stop()
         for runtime in runtimes:
             runtime.stop()
         runner.stop()

@@ -41,5 +41,9 @@ class Scheduler:
     def start(self) -> None:
         self._scheduler.start()
 
+    @property
+    def running(self) -> bool:
+        return self._scheduler.running
+
     def stop(self) -> None:
         self._scheduler.shutdown(wait=True)

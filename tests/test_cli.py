@@ -69,3 +69,30 @@ def test_a_wrong_setting_is_named_and_nothing_starts(monkeypatch, capsys):
     code, out, err = run(monkeypatch, capsys, ["console", "--script", "-"], stdin="@pm: /help\n")
     assert code == 2
     assert "lang:" in err and out == ""
+
+
+def test_a_platform_that_cannot_start_stops_start_up_with_a_plain_message(monkeypatch, capsys, tmp_path):
+    import genjin.serve as serve
+
+    class Unreachable:
+        platform = "slack"
+        sender = None
+
+        def routes(self):
+            return []
+
+        def start(self):
+            raise OSError("connection refused")
+
+        def stop(self):
+            self.stopped = True
+
+    runtime = Unreachable()
+    monkeypatch.setattr(serve, "build_runtimes", lambda settings, runner: [runtime])
+    monkeypatch.setattr(serve.Runner, "start_delivery", lambda self, platform, sender: None)
+    monkeypatch.setenv("GENJIN_SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("GENJIN_DATABASE_URL", f"sqlite:///{tmp_path}/s.db")
+    code, _, err = run(monkeypatch, capsys, ["run"])
+    assert code == 2
+    assert "slack: could not start: connection refused" in err and "Traceback" not in err
+    assert runtime.stopped
