@@ -173,11 +173,13 @@ class OutboxMessage(Base):
     payload: Mapped[dict] = mapped_column(JSON)  # the serialised OutgoingMessage
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|sent|failed
+    # pending | sent | failed | superseded (an older card update overtaken by a newer one)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the delivering process
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     platform_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -80,8 +80,8 @@ def items_for_platform_message(*, session: Session, platform: str, platform_mess
     return sorted(rows)
 
 
-def claim_due(*, session: Session, platform: str, now: datetime, owner: str, limit: int = 50) -> list[OutboxMessage]:
-    """Claim up to `limit` deliverable rows for `platform`, oldest first. Commit after."""
+def claim_due(*, session: Session, platform: str, now: datetime, owner: str, limit: int = 10) -> list[int]:
+    """Lease up to `limit` deliverable rows of `platform` to `owner`, oldest first. Commit after."""
     candidates = session.scalars(
         select(OutboxMessage.id)
         .where(
@@ -93,39 +93,53 @@ def claim_due(*, session: Session, platform: str, now: datetime, owner: str, lim
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    claimed = []
-    for row_id in candidates:
-        won = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == row_id,
-                OutboxMessage.status == "pending",
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            )
-            .values(claimed_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if won:
-            claimed.append(session.get(OutboxMessage, row_id, populate_existing=True))
-    return claimed
+    return [row_id for row_id in candidates if _lease(session, row_id, owner=owner, now=now, renew=False)]
 
 
-def mark_sent(*, session: Session, row: OutboxMessage, platform_message_id: str, now: datetime) -> None:
-    row.status, row.sent_at, row.claimed_until = "sent", now, None
+def _lease(session: Session, row_id: int, *, owner: str, now: datetime, renew: bool) -> bool:
+    """Take (or, with renew, extend our own) lease on a pending row; only one process wins."""
+    held = OutboxMessage.claimed_by == owner if renew else or_(
+        OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+    won = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", held)
+        .values(claimed_until=now + LEASE, claimed_by=owner)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(won)
+
+
+def renew_lease(*, session: Session, row_id: int, owner: str, now: datetime) -> OutboxMessage | None:
+    """Our row, freshly leased just before sending it; None if another process has it now."""
+    if not _lease(session, row_id, owner=owner, now=now, renew=True):
+        return None
+    return session.get(OutboxMessage, row_id, populate_existing=True)
+
+
+def superseded(*, session: Session, row: OutboxMessage) -> bool:
+    """An update of a card that a newer update of the same card has overtaken."""
+    if row.edit_of_id is None:
+        return False
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.edit_of_id == row.edit_of_id, OutboxMessage.id > row.id,
+        OutboxMessage.status.in_(("pending", "sent"))).limit(1)) is not None
+
+
+def mark_sent(*, row: OutboxMessage, platform_message_id: str, now: datetime) -> None:
+    row.status, row.sent_at, row.claimed_until, row.claimed_by = "sent", now, None, None
     row.platform_message_id = platform_message_id
     row.attempts += 1
 
 
-def mark_retry(*, session: Session, row: OutboxMessage, error: str, retry_at: datetime,
-               failed_attempt: bool = True) -> None:
+def mark_retry(*, row: OutboxMessage, error: str, retry_at: datetime, failed_attempt: bool = True) -> None:
     """Hold `row` until `retry_at`; only real failures count towards giving up."""
     row.attempts += failed_attempt
-    row.last_error, row.not_before, row.claimed_until = error[:2000], retry_at, None
+    row.last_error, row.not_before, row.claimed_until, row.claimed_by = error[:2000], retry_at, None, None
 
 
-def mark_failed(*, session: Session, row: OutboxMessage, error: str) -> None:
+def mark_failed(*, row: OutboxMessage, error: str, status: str = "failed") -> None:
     row.attempts += 1
-    row.status, row.last_error, row.claimed_until = "failed", error[:2000], None
+    row.status, row.last_error, row.claimed_until, row.claimed_by = status, error[:2000], None, None
 
 
 def platform_id_of(*, session: Session, outbox_id: int | None) -> str | None:

@@ -106,3 +106,30 @@ def test_rate_limits_do_not_count_towards_giving_up(app):
         moment = row(app, "busy").not_before
     assert row(app, "busy").status == "sent"
     assert row(app, "busy").attempts == 2  # the network error and the success
+
+
+def test_an_old_card_update_retried_late_never_overwrites_a_newer_one(app):
+    put(app, "card")
+    put(app, "card:v2", edit_of_key="card")
+    sender = ScriptedSender({"card:v2": [ConnectionError("reset")]})
+    app.deliver(platform="test", sender=sender, now=NOW)  # the card goes out, its update fails
+    put(app, "card:v3", edit_of_key="card")
+    app.deliver(platform="test", sender=sender, now=NOW + timedelta(minutes=5))
+    assert [c[0] for c in sender.calls] == ["card", "card:v2", "card:v3"]
+    assert row(app, "card:v2").status == "superseded"
+    assert row(app, "card:v3").status == "sent"
+
+
+def test_a_stalled_replica_does_not_send_what_another_has_taken_over(app):
+    from reminders.delivery import deliver_due
+    from storage.outbox import claim_due
+
+    put(app, "a")
+    row_id = row(app, "a").id
+    with app.sessions.begin() as s:  # replica A leases the row, then stalls for five minutes
+        assert claim_due(session=s, platform="test", now=NOW, owner="A") == [row_id]
+    sender = ScriptedSender({})
+    later = NOW + timedelta(minutes=5)
+    assert deliver_due(sessions=app.sessions, platform="test", sender=sender, now=later, worker="B") == 1
+    assert deliver_due(sessions=app.sessions, platform="test", sender=sender, now=later, worker="A") == 0
+    assert [c[0] for c in sender.calls] == ["a"]

@@ -28,3 +28,27 @@ def test_chatter_leaves_no_trace(chat, app):
     with app.sessions() as s:
         assert s.scalars(select(ProcessedEvent)).all() == []
         assert s.scalars(select(User)).all() == []
+
+
+def test_a_direct_chat_reaches_only_the_items_one_is_involved_in(chat, app):
+    from datetime import datetime
+
+    from bot.events import EventKind, IncomingEvent
+
+    chat.run(":chat hr-private\n@pm: /todo @lee salary plan by 2026-05-15")
+    when = datetime.fromisoformat("2026-05-11T10:00:00+08:00")
+
+    def dm(user: str, n: int) -> None:
+        app.process(IncomingEvent(platform="console", event_id=f"dm{n}", chat_id=f"dm-{user}", user_id=user,
+                                  user_name=user, kind=EventKind.MESSAGE, text="/show #1", is_direct=True,
+                                  received_at=when), now=when)
+
+    dm("zed", 1)
+    dm("lee", 2)
+    with app.sessions() as s:
+        from storage.models import OutboxMessage
+
+        replies = {r.chat_id: r.payload for r in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.chat_id.like("dm-%")))}
+    assert replies["dm-zed"]["text"] == "找不到 #1。用「/列表」看本群的事项。"
+    assert replies["dm-lee"]["card"]["title"] == "#1 行动项：salary plan"

@@ -154,3 +154,35 @@ def test_first_events_of_a_new_chat_racing_on_two_workers_are_both_kept(settings
     app.close()
     assert results == [True] * 4
     assert titles == ["task 0", "task 1", "task 2", "task 3"]
+
+
+def test_two_events_on_one_item_at_once_apply_one_after_the_other(settings, pg_url):
+    from tests.conftest import _reset_pg
+
+    _reset_pg(pg_url)
+    app = App(settings, db_url=pg_url)
+    when = at("2026-11-23 10:00")
+    say(app, "pm", "/todo <@lee|lee> page", when, 1)
+    say(app, "lee", "/done #1", when, 2)
+    start = threading.Barrier(2)
+
+    def act(user: str, text: str, n: int) -> None:
+        start.wait()
+        say(app, user, text, when, n)
+
+    threads = [threading.Thread(target=act, args=("pm", "/confirm #1", 3)),
+               threading.Thread(target=act, args=("pm", "/reject #1 wrong colour", 4))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    with app.sessions() as s:
+        item = s.get(Item, 1)
+        actions = [h.action for h in item.history]
+        card = s.scalar(select(OutboxMessage).where(OutboxMessage.edit_of_id.is_not(None))
+                        .order_by(OutboxMessage.id.desc()).limit(1))
+        status_field = dict(card.payload["card"]["fields"])["状态"]
+    app.close()
+    # Whichever came second was judged against the first one's result.
+    assert actions[:2] == ["created", "done"] and len(actions) == 3
+    assert (item.status, status_field) in (("confirmed", "已确认"), ("in_progress", "进行中"))

@@ -8,7 +8,7 @@ from bot.commands import grammar
 from bot.commands.strings import t, usage
 from bot.context import Ctx, UserError
 from bot.deadlines import DeadlineError, format_deadline, parse_deadline, split_deadline
-from bot.directory import Target, counterpart, resolve
+from bot.directory import Target, counterpart, member_ids, resolve
 from bot.items import actions
 from bot.items import strings as item_strings
 from storage.models import Item
@@ -119,13 +119,27 @@ def cmd_ask(ctx: Ctx, rest: str) -> None:
 
 
 def load_item(ctx: Ctx, item_id: int) -> Item:
-    """The item `#item_id` as this chat may act on it, or a refusal."""
-    item = ctx.session.get(Item, item_id)
+    """The item `#item_id` as this chat may act on it, or a refusal.
+
+    The row is locked until the event commits, so two events on one item (two replicas,
+    two worker threads) apply one after the other, each to the state the other left.
+    In a direct chat only the people involved may reach an item of another chat.
+    """
+    item = ctx.session.get(Item, item_id, with_for_update=True)
     if item is None or item.chat.platform != ctx.event.platform:
         raise UserError(item_strings.t(ctx.lang, "e.no_item", id=item_id))
-    if item.chat_id != ctx.chat.id and not ctx.event.is_direct:
-        raise UserError(item_strings.t(ctx.lang, "e.other_chat", id=item_id))
+    if item.chat_id != ctx.chat.id:
+        if not ctx.event.is_direct:
+            raise UserError(item_strings.t(ctx.lang, "e.other_chat", id=item_id))
+        if not involved(ctx.actor, item):
+            raise UserError(item_strings.t(ctx.lang, "e.no_item", id=item_id))
     return item
+
+
+def involved(user, item: Item) -> bool:
+    if user.id in (item.owner_id, item.initiator_id, item.approver_id):
+        return True
+    return item.department is not None and user.id in member_ids(item.department)
 
 
 def item_and_rest(ctx: Ctx, rest: str, command: str) -> tuple[Item, str]:

@@ -136,7 +136,7 @@ def test_reactions_find_their_chat_or_are_dropped(app, runtime, fake):
     with app.sessions.begin() as s:  # a nudge the bot sent to lee by open_id
         row = enqueue(session=s, msg=OutgoingMessage(key="nudge:1", platform="feishu", user_id="ou_lee",
                                                      text="提醒"), now=NOW)
-        mark_sent(session=s, row=row, platform_message_id="om_dm", now=NOW)
+        mark_sent(row=row, platform_message_id="om_dm", now=NOW)
     on_dm = runtime.to_event(reaction("ev1", "GLANCE", user="ou_lee", message_id="om_dm"))
     assert (on_dm.chat_id, on_dm.reaction, on_dm.user_name) == ("oc_p2p_lee", "👀", "李雷")
     assert runtime.to_event(reaction("ev2", "DONE", user="ou_lee", message_id="om_not_ours")) is None
