@@ -6,6 +6,7 @@ the first word after GENJIN_ names the section when there is one.
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from datetime import date, time
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.policy import Policy
 from bot.worktime import CalendarConfig
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(Exception):
@@ -131,18 +134,28 @@ class Settings(Section):
 SECTIONS = ("calendar", "rules", "server", "slack", "feishu")
 
 
+# GENJIN_* variables that are not settings: where the settings file is, test set-up.
+NOT_SETTINGS = ("GENJIN_CONFIG", "GENJIN_TEST_")
+
+
 def _env_overrides(environ: dict[str, str]) -> dict:
-    """GENJIN_SLACK_BOT_TOKEN -> {"slack": {"bot_token": ...}}; GENJIN_DATABASE_URL -> {"database_url": ...}."""
+    """GENJIN_SLACK_BOT_TOKEN -> {"slack": {"bot_token": ...}}; GENJIN_DATABASE_URL -> {"database_url": ...}.
+
+    Inside a section every name is passed on, so a misspelt key is reported; an unknown
+    top-level name is only warned about, as other tools may share the prefix.
+    """
     found: dict = {}
     for name, value in environ.items():
-        if not name.startswith("GENJIN_"):
+        if not name.startswith("GENJIN_") or name.startswith(NOT_SETTINGS):
             continue
         key = name.removeprefix("GENJIN_").lower()
         section, _, rest = key.partition("_")
         if section in SECTIONS and rest:
             found.setdefault(section, {})[rest] = value
-        else:
+        elif key in Settings.model_fields:
             found[key] = value
+        else:
+            log.warning("ignoring %s: Genjin has no such setting", name)
     return found
 
 

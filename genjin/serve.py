@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
+
+from sqlalchemy.exc import OperationalError
 
 from bot.events import IncomingEvent
 from bot.ports import Sender
@@ -22,6 +25,7 @@ from genjin.config import ConfigError, Settings
 from reminders.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
+RETRIES = 3
 
 
 def wall_clock() -> datetime:
@@ -65,10 +69,19 @@ class Runner:
         self._pool.submit(self._process, event)
 
     def _process(self, event: IncomingEvent) -> None:
-        try:
-            self.app.process(event, now=self.clock())
-        except Exception:
-            log.exception("processing %s/%s failed", event.platform, event.event_id)
+        # The platform has had its ack and won't redeliver: a database hiccup (deadlock,
+        # busy SQLite, failover) gets a few more tries here.
+        for attempt in range(1, RETRIES + 1):
+            try:
+                self.app.process(event, now=self.clock())
+                break
+            except OperationalError:
+                log.warning("processing %s/%s hit a database error (try %d of %d)", event.platform,
+                            event.event_id, attempt, RETRIES, exc_info=attempt == RETRIES)
+                time.sleep(0.2 * attempt)
+            except Exception:
+                log.exception("processing %s/%s failed", event.platform, event.event_id)
+                break
         self._wake.set()
 
     def start_delivery(self, platform: str, sender: Sender) -> None:

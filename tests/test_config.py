@@ -26,6 +26,7 @@ def test_environment_overrides_top_level_and_section_keys():
         "GENJIN_DATABASE_URL": "sqlite:///x.db", "GENJIN_LANG": "en",
         "GENJIN_SLACK_BOT_TOKEN": "xoxb-1", "GENJIN_RULES_MANAGERS": "U1, U2",
         "GENJIN_CALENDAR_EXTRA_HOLIDAYS": "2027-01-01", "UNRELATED": "1",
+        "GENJIN_CONFIG": "genjin.toml", "GENJIN_TEST_PG": "postgresql://x", "GENJIN_SOMETHING_ELSE": "1",
     })
     assert settings.db_url() == "sqlite:///x.db"
     assert settings.lang == "en"

@@ -173,12 +173,14 @@ def test_per_person_daily_cap_holds_the_rest_until_the_next_day(settings, db_url
 def test_chat_settings_move_the_digest_and_change_the_holiday_calendar(app):
     chat = driver(app, "2026-11-25 10:00")  # Wednesday before US Thanksgiving (Thu 11-26)
     out = chat.run("""
-@pm: /settings daily 08:45
+@pm: /settings daily 09:15
+@pm: /settings weekly 18:30
 @pm: /settings country US
 @pm: /ask @lee check the numbers
 :advance 2d
 """)
+    assert "18:30" in out and "工作时间" in out  # a weekly report after hours is refused
     digests = [stamp(h) for h in headers_with(out, "📋 日报")]
-    assert digests == ["2026-11-27 08:45"]  # none on Thanksgiving
+    assert digests == ["2026-11-27 09:15"]  # none on Thanksgiving
     # Asked Wednesday 10:00: 4 working hours -> 14:00 the same day.
     assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-11-25 14:00"]

@@ -186,3 +186,14 @@ def test_two_events_on_one_item_at_once_apply_one_after_the_other(settings, pg_u
     # Whichever came second was judged against the first one's result.
     assert actions[:2] == ["created", "done"] and len(actions) == 3
     assert (item.status, status_field) in (("confirmed", "已确认"), ("in_progress", "进行中"))
+
+
+def test_a_restart_at_night_posts_nothing_until_the_next_working_moment(settings, db_url):
+    app = App(settings, db_url=db_url)
+    say(app, "pm", "/todo <@lee|lee> page by 2026-11-27", at("2026-11-26 10:00"), 1)
+    app.sweep(now=at("2026-11-28 23:00"))  # down since Thursday; back on Saturday night
+    assert keys(app, "remind:") == []
+    app.sweep(now=at("2026-11-30 09:00"))
+    # Monday morning: the overdue notice, and no "due on Friday" warning after the fact.
+    assert keys(app, "remind:") == ["remind:overdue:1:20261127T1000"]
+    app.close()

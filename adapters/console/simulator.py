@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import OperationalError
+
 from adapters.console import render
 from adapters.console.parse import to_event
 from adapters.console.script import (
@@ -116,7 +118,10 @@ class Simulator:
         self.app.deliver(platform="console", sender=self.sender, now=self.now)
 
     def _process(self, event) -> None:
-        self.app.process(event, now=self.now)
+        try:
+            self.app.process(event, now=self.now)
+        except OperationalError as err:
+            raise ConsoleError(f"the database failed, nothing was changed: {err.orig}") from None
         self.flush()
 
     def _platform_id(self, number: int) -> str:

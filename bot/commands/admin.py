@@ -97,9 +97,14 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
             settings["timezone"] = value
         elif key in DIGEST_KEYS:
             try:
-                settings[DIGEST_KEYS[key]] = time.fromisoformat(value).strftime("%H:%M")
+                when = time.fromisoformat(value)
             except ValueError:
                 raise UserError(t(ctx.lang, "settings.bad_time", value=value)) from None
+            cal = ctx.calendar.config
+            if not cal.work_start <= when < cal.work_end:  # nothing is posted after hours
+                raise UserError(t(ctx.lang, "settings.after_hours", value=value,
+                                  start=cal.work_start.strftime("%H:%M"), end=cal.work_end.strftime("%H:%M")))
+            settings[DIGEST_KEYS[key]] = when.strftime("%H:%M")
         elif key in ("country", "国家", "日历"):
             code = value.upper()
             if code not in ("", "CN") and code not in holidays.list_supported_countries():

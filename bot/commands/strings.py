@@ -105,6 +105,10 @@ T: dict[str, tuple[str, str]] = {
     ),
     "settings.saved": ("已保存。{show}", "Saved. {show}"),
     "settings.bad_time": ("看不懂时间「{value}」，请写 HH:MM，例如 09:30。", "Can't read the time \"{value}\"; use HH:MM, e.g. 09:30."),
+    "settings.after_hours": (
+        "{value} 不在工作时间（{start}-{end}）内，日报和周报只在工作时间发送。",
+        "{value} is outside working hours ({start}-{end}); digests are posted during working hours only.",
+    ),
     "settings.bad_country": ("不支持国家/地区代码「{value}」，例如 CN、US、SG。", "Unknown country code \"{value}\"; e.g. CN, US, SG."),
     "settings.bad_lang": ("语言只能是 zh 或 en。", "Language is zh or en."),
     "settings.bad_timezone": ("不认识时区「{tz}」，例如 Asia/Shanghai。", "Unknown timezone \"{tz}\"; e.g. Asia/Shanghai."),

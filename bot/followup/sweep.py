@@ -70,8 +70,14 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor) -> int:
     items = _open_items(session)
     policies = {}
     for item in items:
-        policy = policies.setdefault(item.chat_id, chat_policy(item.chat, policy_for))
-        dues = [d for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar)) if d.at <= now]
+        if item.chat_id not in policies:
+            policies[item.chat_id] = chat_policy(item.chat, policy_for)
+        policy = policies[item.chat_id]
+        cal = calendar_for(policy.calendar)
+        if item.urgency != "emergency" and not cal.is_working_time(now):
+            continue  # held for the next working moment (a restart at night posts nothing)
+        dues = [d for d in item_dues(item, policy=policy, calendar=cal) if d.at <= now
+                and not (d.kind == "warn" and now >= item.deadline)]  # a warning after the fact is noise
         per_chat[item.chat_id] += [(item, d) for d in dues]
     issued = _issued(session, [d.key for pairs in per_chat.values() for _, d in pairs])
     for pairs in per_chat.values():
@@ -118,7 +124,7 @@ def _queue(session: Session, notices: list[Notice], now: datetime) -> int:
 def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int:
     cal = calendar_for(policy.calendar)
     today = now.astimezone(cal.tz).date()
-    if not cal.is_working_day(today):
+    if not cal.is_working_time(now):
         return 0
     count = 0
     kinds = [("daily", policy.daily_digest_at, today.isoformat())]
