@@ -73,7 +73,8 @@ def resolve(*, session: Session, platform: str, ref: MentionRef) -> Target | Non
     if dept is not None:
         return Target(None, dept)
     if ref.user_id is not None:
-        return Target(upsert_user(session=session, platform=platform, user_id=ref.user_id, name=ref.name), None)
+        name = ref.name if ref.named else None  # a bare <@id> must not overwrite a known name
+        return Target(upsert_user(session=session, platform=platform, user_id=ref.user_id, name=name), None)
     user = find_user_by_name(session=session, platform=platform, name=ref.name)
     return Target(user, None) if user else None
 

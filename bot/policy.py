@@ -21,6 +21,7 @@ class Policy:
     weekly_report_at: time = time(17, 0)
     nudges_per_person_per_day: int = 5
     managers: tuple[str, ...] = ()  # platform user ids told about escalations and weekly reports
+    admins: tuple[str, ...] = ()  # platform user ids who may change departments and settings; () = anyone
     list_limit: int = 20
 
 

@@ -59,6 +59,7 @@ class RulesSettings(Section):
     weekly_report_at: time = time(17, 0)
     nudges_per_person_per_day: int = Field(5, ge=1)
     managers: list[str] = Field(default_factory=list)
+    admins: list[str] = Field(default_factory=list)
 
 
 class ServerSettings(Section):
@@ -127,7 +128,7 @@ class Settings(Section):
             warn_working_days_before=r.warn_working_days_before,
             escalate_after_working_days=r.escalate_after_working_days, daily_digest_at=r.daily_digest_at,
             weekly_report_at=r.weekly_report_at, nudges_per_person_per_day=r.nudges_per_person_per_day,
-            managers=tuple(r.managers),
+            managers=tuple(r.managers), admins=tuple(r.admins),
         )
 
 
@@ -180,7 +181,7 @@ def load_settings(path: str | Path | None = None, *, environ: dict[str, str] | N
         except tomllib.TOMLDecodeError as err:
             raise ConfigError(f"{path}: not valid TOML: {err}") from None
     env = _env_overrides(dict(os.environ if environ is None else environ))
-    for key in ("managers", "extra_holidays", "extra_workdays"):  # lists come comma-separated
+    for key in ("managers", "admins", "extra_holidays", "extra_workdays"):  # lists come comma-separated
         for section in env.values():
             if isinstance(section, dict) and isinstance(section.get(key), str):
                 section[key] = [v.strip() for v in section[key].split(",") if v.strip()]

@@ -59,3 +59,8 @@ def test_broken_toml_and_missing_file_are_reported(tmp_path):
         load_settings(broken, environ={})
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_admins_come_from_settings():
+    settings = load_settings(None, environ={"GENJIN_RULES_ADMINS": "wang,zhao"})
+    assert settings.policy().admins == ("wang", "zhao")

@@ -52,3 +52,25 @@ def test_a_direct_chat_reaches_only_the_items_one_is_involved_in(chat, app):
             OutboxMessage.chat_id.like("dm-%")))}
     assert replies["dm-zed"]["text"] == "找不到 #1。用「/列表」看本群的事项。"
     assert replies["dm-lee"]["card"]["title"] == "#1 行动项：salary plan"
+
+
+def test_with_admins_set_only_they_and_a_department_head_change_set_up(settings, tmp_path):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from genjin.app import App
+    from storage.models import Department
+    from tests.conftest import ChatDriver
+
+    app = App(settings, db_url=f"sqlite:///{tmp_path / 'a.db'}")
+    app.policy = replace(app.policy, admins=("boss",))
+    chat = ChatDriver(app, datetime(2026, 5, 11, 10, 0))
+    chat.run("@boss: hi\n@boss: /dept Tech head @wang")
+    out = chat.run("@lee: /dept Tech head @lee\n@lee: /settings lang en\n@wang: /dept Tech liaison @lee")
+    assert out.count("只有管理员 @boss 可以修改部门和设置。") == 2
+    assert "对接人 @lee" in out  # the head may edit their own department
+    with app.sessions() as s:
+        dept = s.scalar(select(Department))
+        assert dept.head.user_id == "wang"
+    assert "本群设置：语言 zh" in chat.run("@lee: /settings")  # viewing is open to all
+    app.close()

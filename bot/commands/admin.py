@@ -63,10 +63,12 @@ def cmd_dept(ctx: Ctx, rest: str) -> None:
     name = name.lstrip("@")
     if not name or " " in name:
         raise UserError(usage(ctx.lang, "dept"))
+    existing = find_department(session=ctx.session, platform=platform, name=name)
+    _require_admin(ctx, head=existing.head if existing else None)
     roles = {role: _people(ctx, segment, role) for role, segment in parts.items()}
     if len(roles.get("liaison", [])) > 2:
         raise UserError(t(ctx.lang, "dept.too_many_liaisons"))
-    dept = find_department(session=ctx.session, platform=platform, name=name)
+    dept = existing
     if dept is None:
         dept = Department(platform=platform, name=name)
         ctx.session.add(dept)
@@ -81,10 +83,22 @@ def cmd_dept(ctx: Ctx, rest: str) -> None:
     ctx.reply(t(ctx.lang, "dept.saved", line=_line(ctx, dept)))
 
 
+def _require_admin(ctx: Ctx, *, head: User | None = None) -> None:
+    """Departments and settings steer everyone's reminders: admins (if any are set) decide."""
+    admins = ctx.policy.admins
+    if not admins or ctx.actor.user_id in admins or (head is not None and head.id == ctx.actor.id):
+        return
+    people = ctx.session.scalars(select(User).where(User.platform == ctx.event.platform,
+                                                    User.user_id.in_(admins))).all()
+    names = " ".join(at(u) for u in people) or ", ".join(admins)
+    raise UserError(t(ctx.lang, "admin_only", admins=names))
+
+
 def cmd_settings(ctx: Ctx, rest: str) -> None:
     words = rest.split()
     settings = dict(ctx.chat.settings or {})
     if words:
+        _require_admin(ctx)
         key, value = words[0].lower(), " ".join(words[1:])
         if key in ("lang", "language", "语言"):
             lang = next((code for code, names in LANG_WORDS.items() if value.lower() in names), None)

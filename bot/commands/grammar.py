@@ -82,13 +82,15 @@ def take_item_ref(rest: str) -> tuple[int | None, str]:
 @dataclass(frozen=True)
 class MentionRef:
     user_id: str | None  # set for a real platform mention
-    name: str
+    name: str  # the display name, else the id
     span: tuple[int, int]
+    named: bool = True  # False for a bare <@id> token: its "name" is only the id
 
 
 def find_mentions(text: str) -> list[MentionRef]:
     """Real mention tokens and plain `@word`s, in order of appearance."""
-    refs = [MentionRef(m.group(1), m.group(2) or m.group(1), m.span()) for m in MENTION_TOKEN.finditer(text)]
+    refs = [MentionRef(m.group(1), m.group(2) or m.group(1), m.span(), bool(m.group(2)))
+            for m in MENTION_TOKEN.finditer(text)]
     masked = MENTION_TOKEN.sub(lambda m: " " * len(m.group(0)), text)
     refs += [MentionRef(None, m.group(1), m.span()) for m in PLAIN_MENTION.finditer(masked)]
     return sorted(refs, key=lambda r: r.span)

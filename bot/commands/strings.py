@@ -105,6 +105,7 @@ T: dict[str, tuple[str, str]] = {
     ),
     "settings.saved": ("已保存。{show}", "Saved. {show}"),
     "settings.bad_time": ("看不懂时间「{value}」，请写 HH:MM，例如 09:30。", "Can't read the time \"{value}\"; use HH:MM, e.g. 09:30."),
+    "admin_only": ("只有管理员 {admins} 可以修改部门和设置。", "Only the admins, {admins}, can change departments and settings."),
     "settings.after_hours": (
         "{value} 不在工作时间（{start}-{end}）内，日报和周报只在工作时间发送。",
         "{value} is outside working hours ({start}-{end}); digests are posted during working hours only.",
