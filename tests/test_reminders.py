@@ -184,3 +184,10 @@ def test_chat_settings_move_the_digest_and_change_the_holiday_calendar(app):
     assert digests == ["2026-11-27 09:15"]  # none on Thanksgiving
     # Asked Wednesday 10:00: 4 working hours -> 14:00 the same day.
     assert [stamp(h) for h in headers_with(out, "已等待回复")] == ["2026-11-25 14:00"]
+
+
+def test_what_falls_due_does_not_depend_on_the_advance_step(app):
+    script = "@pm: /dept Ops head @boss members @ops\n@pm: /todo @ops fix it by 2026-11-27\n@ops: /block #1 vendor"
+    coarse = driver(app, "2026-11-23 10:00").run(script + "\n:advance 3d")
+    escalation = [stamp(h) for h in headers_with(coarse, "被标记为高风险")]
+    assert escalation == ["2026-11-23 10:00", "2026-11-23 10:00"]  # the head (DM) and the group

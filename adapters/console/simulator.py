@@ -102,8 +102,11 @@ class Simulator:
     def set_clock(self, when: datetime) -> None:
         if self._now is not None and when < self._now:
             raise ConsoleError(f"the clock only moves forward (it is {self._now:%Y-%m-%d %H:%M})")
-        # Everything the scheduler would do in between happens, in time order.
+        # Everything the scheduler would do in between happens, in time order, starting with
+        # what fell due at this very moment (the real scheduler sweeps every 30 seconds).
         moment = self._now or when
+        if self._now is not None:
+            self._tick(moment)
         while (due := self.app.next_due(after=moment)) is not None and due <= when:
             self._tick(due)
             moment = due

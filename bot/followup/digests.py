@@ -52,9 +52,14 @@ def _overdue_and_blocked(lang, items, now, calendar):
     )
 
 
-def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: WorkCalendar) -> Card | None:
-    """What moved, what is due, what is stuck; None when nothing needs anyone's action."""
-    items = _chat_items(session, chat, Item.status.in_((*ACTIVE, "done")))
+def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: WorkCalendar,
+          as_of: datetime | None = None) -> Card | None:
+    """What moved, what is due, what is stuck; None when nothing needs anyone's action.
+
+    `as_of` (the digest's scheduled time) leaves out items created after it: a chat's
+    first items at 10:00 don't call for the 09:30 digest late, a restart's backlog does.
+    """
+    items = _chat_items(session, chat, Item.status.in_((*ACTIVE, "done")), Item.created_at <= (as_of or now))
     overdue, blocked = _overdue_and_blocked(lang, items, now, calendar)
     horizon = calendar.end_of_working_day(calendar.next_working_day(now.astimezone(calendar.tz).date()))
     fmt = lambda d: format_deadline(d, lang=lang, calendar=calendar)  # noqa: E731

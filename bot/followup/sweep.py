@@ -140,8 +140,10 @@ def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int
         key = f"digest:{kind}:{chat.id}:{period}"
         if session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
             continue
-        build = digests.daily if kind == "daily" else digests.weekly
-        card = build(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal)
+        if kind == "daily":
+            card = digests.daily(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal, as_of=due_at)
+        else:
+            card = digests.weekly(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal)
         if not _claim(session, key=key, kind=kind, now=now, chat_id=chat.id) or card is None:
             continue
         for msg in digest_messages(chat=chat, card=card, key=key, kind=kind, policy=policy, now=now):
