@@ -68,13 +68,13 @@ class Target:
 
 
 def resolve(*, session: Session, platform: str, ref: MentionRef) -> Target | None:
-    """Departments first (they are named, not picked), then the mentioned or known person."""
-    dept = find_department(session=session, platform=platform, name=ref.name)
-    if dept is not None:
-        return Target(None, dept)
+    """A real mention is that person; a typed `@name` is a department, else a known person."""
     if ref.user_id is not None:
         name = ref.name if ref.named else None  # a bare <@id> must not overwrite a known name
         return Target(upsert_user(session=session, platform=platform, user_id=ref.user_id, name=name), None)
+    dept = find_department(session=session, platform=platform, name=ref.name)
+    if dept is not None:
+        return Target(None, dept)
     user = find_user_by_name(session=session, platform=platform, name=ref.name)
     return Target(user, None) if user else None
 

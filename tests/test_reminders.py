@@ -187,7 +187,7 @@ def test_chat_settings_move_the_digest_and_change_the_holiday_calendar(app):
 
 
 def test_what_falls_due_does_not_depend_on_the_advance_step(app):
-    script = "@pm: /dept Ops head @boss members @ops\n@pm: /todo @ops fix it by 2026-11-27\n@ops: /block #1 vendor"
+    script = "@pm: /dept Ops head @boss members @dev\n@pm: /todo @dev fix it by 2026-11-27\n@dev: /block #1 vendor"
     coarse = driver(app, "2026-11-23 10:00").run(script + "\n:advance 3d")
     escalation = [stamp(h) for h in headers_with(coarse, "被标记为高风险")]
     assert escalation == ["2026-11-23 10:00", "2026-11-23 10:00"]  # the head (DM) and the group

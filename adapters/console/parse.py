@@ -25,8 +25,8 @@ def _event_id() -> str:
     return f"console-{uuid.uuid4().hex}"
 
 
-def to_event(directive: Say | React | Click, *, chat: str, now: datetime,
-             button_value: str | None = None, target: str | None = None) -> IncomingEvent:
+def to_event(directive: Say | React | Click, *, chat: str, now: datetime, button_value: str | None = None,
+             target: str | None = None, departments: frozenset[str] = frozenset()) -> IncomingEvent:
     """Translate one console action; the simulator looks up the clicked button's value and
     the platform id (`target`) of the message reacted to or clicked."""
     user = directive.user
@@ -45,7 +45,13 @@ def to_event(directive: Say | React | Click, *, chat: str, now: datetime,
     first, _, rest = text.partition(" ")
     if first.lstrip("@").lower() in BOT_NAMES and first.startswith("@"):
         text, addressed = rest.strip(), True
-    names = list(dict.fromkeys(PLAIN_MENTION.findall(text)))
-    text = PLAIN_MENTION.sub(lambda m: mention(m.group(1), m.group(1)), text)
+    # In the simulator every @name is a person (as if picked from the member list), except
+    # registered department names, which stay typed text as they would on a real platform.
+    def is_person(name: str) -> bool:
+        return name.lower() not in departments
+
+    names = [n for n in dict.fromkeys(PLAIN_MENTION.findall(text)) if is_person(n)]
+    text = PLAIN_MENTION.sub(lambda m: mention(m.group(1), m.group(1)) if is_person(m.group(1)) else m.group(0),
+                             text)
     return IncomingEvent(**base, kind=EventKind.MESSAGE, text=text, addressed_to_bot=addressed,
                          mentions=tuple(Mention(n, n) for n in names))

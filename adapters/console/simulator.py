@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from adapters.console import render
@@ -24,6 +25,7 @@ from adapters.console.script import (
 )
 from bot.events import OutgoingMessage
 from genjin.app import App
+from storage.models import Department
 from storage.outbox import latest_version, platform_id_of
 
 
@@ -97,7 +99,7 @@ class Simulator:
             self._process(to_event(directive, chat=self.chat, now=self.now,
                                    target=self._platform_id(directive.message)))
         elif isinstance(directive, Say):
-            self._process(to_event(directive, chat=self.chat, now=self.now))
+            self._process(to_event(directive, chat=self.chat, now=self.now, departments=self._departments()))
 
     def set_clock(self, when: datetime) -> None:
         if self._now is not None and when < self._now:
@@ -126,6 +128,11 @@ class Simulator:
         except OperationalError as err:
             raise ConsoleError(f"the database failed, nothing was changed: {err.orig}") from None
         self.flush()
+
+    def _departments(self) -> frozenset[str]:
+        with self.app.sessions() as session:
+            names = session.scalars(select(Department.name).where(Department.platform == "console"))
+            return frozenset(n.lower() for n in names)
 
     def _platform_id(self, number: int) -> str:
         """mN as the chat knows it: an in-place update (✎) stands for the message it updated."""
