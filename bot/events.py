@@ -80,7 +80,6 @@ class OutgoingMessage:
     item_ids: tuple[int, ...] = ()  # the items it concerns (reactions apply to them)
     reply_to_key: str | None = None  # thread under this earlier message, where supported
     edit_of_key: str | None = None  # replace that earlier message in place, where supported
-    urgent: bool = False  # may be delivered outside working hours
     created_at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
 

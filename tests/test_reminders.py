@@ -93,7 +93,8 @@ def test_weekly_report_on_friday_lists_overdue_and_blocked(app):
     reports = headers_with(out, "📊 周报")
     assert [stamp(h) for h in reports] == ["2026-11-27 17:00"]
     report = out[out.index("📊 周报"):]
-    assert "#1 write the spec · @lee · 逾期 3 个工作日" in report
+    # Due Tuesday 18:00: by Friday 17:00 two whole working days have passed (26 working hours).
+    assert "#1 write the spec · @lee · 逾期 2 个工作日" in report
     assert "#2 build the page · @dev · staging is short of resources" in report
 
 
@@ -191,3 +192,16 @@ def test_what_falls_due_does_not_depend_on_the_advance_step(app):
     coarse = driver(app, "2026-11-23 10:00").run(script + "\n:advance 3d")
     escalation = [stamp(h) for h in headers_with(coarse, "被标记为高风险")]
     assert escalation == ["2026-11-23 10:00", "2026-11-23 10:00"]  # the head (DM) and the group
+
+
+def test_a_second_nudge_says_how_long_the_request_really_waited(app):
+    chat = driver(app, "2026-11-23 09:00")
+    out = chat.run("@pm: /ask @lee confirm it\n:advance 9h")
+    assert "已等待回复 4 个工作小时" in out
+    assert "仍未回复（已 8 个工作小时）" in out
+
+
+def test_an_escalation_with_nobody_to_tell_says_so(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("@pm: /todo @lee spec by 2026-11-23\n:advance 5d")
+    assert "还没有可上报的负责人：请 @pm 协调，或用「/设置 上级 @人」指定。" in out

@@ -80,10 +80,8 @@ def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: dateti
     )
     ctx.session.add(item)
     ctx.session.flush()
-    note = format_deadline(deadline, lang=ctx.lang, calendar=ctx.calendar) if deadline else None
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
-                   from_status=None, note=note)
-    item.version = 1
+                   from_status=None, data={"deadline": deadline.isoformat() if deadline else None}, bump=False)
     actions.post_card(ctx, item)
 
 

@@ -21,9 +21,12 @@ SECTION_LIMIT = 10
 
 
 def days_late(item: Item, now: datetime, calendar: WorkCalendar) -> int:
-    """Working days past the deadline, counting a started day as one."""
+    """Whole working days past the deadline (at least 1 once it has passed).
+
+    The same count the escalation rule uses, so a digest and an escalation agree.
+    """
     spent = calendar.working_time_between(item.deadline, now)
-    return max(1, math.ceil(spent / calendar.working_day_length()))
+    return max(1, math.floor(spent / calendar.working_day_length()))
 
 
 def _section(lang: str, key: str, lines: list[str]) -> list[str]:

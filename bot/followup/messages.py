@@ -28,19 +28,21 @@ class Notice:
     policy: Policy
 
 
-def _waited(item: Item, policy: Policy) -> str:
-    hours, working = response_period(item, policy)
+def _waited(item: Item, policy: Policy, now: datetime) -> str:
+    """How long the request has really waited: wall-clock minutes or working hours."""
+    _, working = response_period(item, policy)
     if not working:
-        return t(policy.lang, "minutes", n=f"{hours * 60:g}")
-    return t(policy.lang, "hours", n=f"{hours:g}")
+        return t(policy.lang, "minutes", n=round((now - item.created_at).total_seconds() / 60))
+    hours = calendar_for(policy.calendar).working_time_between(item.created_at, now).total_seconds() / 3600
+    return t(policy.lang, "hours", n=f"{round(hours * 2) / 2:g}")
 
 
-def _fields(n: Notice) -> dict:
+def _fields(n: Notice, now: datetime) -> dict:
     item, policy = n.item, n.policy
     cal = calendar_for(policy.calendar)
     deadline = format_deadline(item.deadline, lang=policy.lang, calendar=cal) if item.deadline else "—"
     return dict(id=item.id, title=item.title, owner=at(item.owner), initiator=at(item.initiator),
-                deadline=deadline, progress=item.progress, waited=_waited(item, policy),
+                deadline=deadline, progress=item.progress, waited=_waited(item, policy, now),
                 chat=item.chat.name or "#" + item.chat.chat_id)
 
 
@@ -48,13 +50,12 @@ def _group(n: Notice, text: str, key: str, *, thread: bool = True) -> OutgoingMe
     return OutgoingMessage(
         key=key, platform=n.item.chat.platform, chat_id=n.item.chat.chat_id, text=text,
         item_ids=(n.item.id,), reply_to_key=card_key(n.item.id) if thread else None,
-        urgent=n.item.urgency == "emergency",
     )
 
 
 def _dm(n: Notice, user: User, text: str, key: str) -> OutgoingMessage:
     return OutgoingMessage(key=key, platform=n.item.chat.platform, user_id=user.user_id, text=text,
-                           item_ids=(n.item.id,), urgent=n.item.urgency == "emergency")
+                           item_ids=(n.item.id,))
 
 
 def _managers(session: Session, n: Notice) -> list[User]:
@@ -71,7 +72,7 @@ def _managers(session: Session, n: Notice) -> list[User]:
 
 
 def _escalation(session: Session, n: Notice, now: datetime) -> list[OutgoingMessage]:
-    lang, f = n.policy.lang, _fields(n)
+    lang, f = n.policy.lang, _fields(n, now)
     if n.due.kind == "escalate":
         why = t(lang, "why_late", days=days_late(n.item, now, calendar_for(n.policy.calendar)))
     else:
@@ -79,13 +80,16 @@ def _escalation(session: Session, n: Notice, now: datetime) -> list[OutgoingMess
         why = t(lang, "why_risk", reason=f"（{reason}）" if reason and lang != "en" else f" ({reason})" if reason else "")
     managers = _managers(session, n)
     out = [_dm(n, m, t(lang, "escalate_dm", why=why, **f), f"remind:{n.due.key}:dm:{m.user_id}") for m in managers]
-    names = " ".join(at(m) for m in managers) or t(lang, "nobody")
-    out.append(_group(n, t(lang, "escalate_group", why=why, managers=names, **f), f"remind:{n.due.key}"))
+    if managers:
+        text = t(lang, "escalate_group", why=why, managers=" ".join(at(m) for m in managers), **f)
+    else:  # nobody to tell: say so, and how to fix it
+        text = t(lang, "escalate_nobody", why=why, **f)
+    out.append(_group(n, text, f"remind:{n.due.key}"))
     return out
 
 
 def _single(session: Session, n: Notice, now: datetime) -> list[OutgoingMessage]:
-    lang, f, kind = n.policy.lang, _fields(n), n.due.kind
+    lang, f, kind = n.policy.lang, _fields(n, now), n.due.kind
     if kind in ("nudge1", "warn", "overdue"):
         return [_group(n, t(lang, kind, **f), f"remind:{n.due.key}")]
     if kind == "nudge2":
@@ -99,11 +103,11 @@ def _single(session: Session, n: Notice, now: datetime) -> list[OutgoingMessage]
     return _escalation(session, n, now)
 
 
-def _bundle(notices: list[Notice]) -> OutgoingMessage:
+def _bundle(notices: list[Notice], now: datetime) -> OutgoingMessage:
     """Several reminders for one person at once: one message listing them."""
     first = notices[0]
     lang = first.policy.lang
-    lines = tuple("· " + t(lang, f"bundle.{n.due.kind}", **_fields(n)) for n in notices)
+    lines = tuple("· " + t(lang, f"bundle.{n.due.kind}", **_fields(n, now)) for n in notices)
     digest = hashlib.sha1("|".join(sorted(n.due.key for n in notices)).encode()).hexdigest()[:16]
     return OutgoingMessage(
         key=f"remind:bundle:{digest}", platform=first.item.chat.platform, chat_id=first.item.chat.chat_id,
@@ -121,7 +125,7 @@ def notices_for(*, session: Session, notices: list[Notice], now: datetime) -> li
         else:
             out += _single(session, n, now)
     for group in personal.values():
-        out += _single(session, group[0], now) if len(group) == 1 else [_bundle(group)]
+        out += _single(session, group[0], now) if len(group) == 1 else [_bundle(group, now)]
     return out
 
 

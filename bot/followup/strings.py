@@ -38,7 +38,11 @@ T: dict[str, tuple[str, str]] = {
     ),
     "why_late": ("已逾期 {days} 个工作日", "is {days} working days overdue"),
     "why_risk": ("被标记为高风险{reason}", "was marked high risk{reason}"),
-    "nobody": ("群内", "the group"),
+    "escalate_nobody": (
+        "🚨 #{id}「{title}」{why}。还没有可上报的负责人：请 {initiator} 协调，或用「/设置 上级 @人」指定。",
+        "🚨 #{id} \"{title}\" {why}. There is no manager to tell yet: {initiator}, please step in, "
+        "or name one with /settings managers @person.",
+    ),
     "bundle": ("🔔 {owner}，有 {n} 项需要你关注：", "🔔 {owner}, {n} items need you:"),
     "bundle.nudge1": ("#{id}「{title}」等待你回复", "#{id} \"{title}\" awaits your reply"),
     "bundle.warn": ("#{id}「{title}」{deadline} 截止", "#{id} \"{title}\" due {deadline}"),

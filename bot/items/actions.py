@@ -21,14 +21,15 @@ from storage.models import Item, ItemEvent, User
 
 
 def record(*, session: Session, item: Item, actor: User | None, action: str, now: datetime,
-           from_status: str | None, note: str | None = None, data: dict | None = None) -> None:
-    """Append a history row and mark the item changed (a new card version)."""
+           from_status: str | None, note: str | None = None, data: dict | None = None, bump: bool = True) -> None:
+    """Append a history row; `bump` marks the item changed (its card gets a new version)."""
     item.history.append(ItemEvent(
         at=now, actor=actor, action=action, from_status=from_status, to_status=item.status,
         note=note, data=data or {},
     ))
     item.updated_at = now
-    item.version = (item.version or 1) + 1
+    if bump:
+        item.version = (item.version or 1) + 1
 
 
 def sla_text(ctx: Ctx, item: Item) -> str:
@@ -62,7 +63,7 @@ def post_card(ctx: Ctx, item: Item) -> None:
     """The item's first card: the message its later updates replace."""
     ctx.post(OutgoingMessage(
         key=card_key(item.id), platform=ctx.event.platform, chat_id=item.chat.chat_id,
-        card=render_card(ctx, item), item_ids=(item.id,), urgent=item.urgency == "emergency",
+        card=render_card(ctx, item), item_ids=(item.id,),
         created_at=ctx.now,
     ))
 
@@ -187,9 +188,7 @@ def extend(ctx: Ctx, item: Item, deadline: datetime, reason: str) -> None:
         raise UserError(t(ctx.lang, "e.same_deadline", id=item.id, when=fmt(deadline)))
     old = item.deadline
     item.deadline = deadline
-    if item.risk == "late":
-        item.risk = "normal"
-    _transition(ctx, item, "extend", note=f"{fmt(old)} → {fmt(deadline)}: {reason}",
+    _transition(ctx, item, "extend", note=reason,
                 data={"old": old.isoformat() if old else None, "new": deadline.isoformat(), "reason": reason})
     _say(ctx, item, t(ctx.lang, "r.extend", id=item.id, old=fmt(old), new=fmt(deadline),
                       actor=at(ctx.actor), reason=reason))
@@ -202,7 +201,6 @@ def cancel(ctx: Ctx, item: Item, reason: str | None) -> None:
 
 
 def set_risk(ctx: Ctx, item: Item, risk: str, reason: str | None) -> None:
-    _transition(ctx, item, "risk", note=pair(ctx.lang, RISK, risk) + (f" {reason}" if reason else ""),
-                data={"risk": risk})
+    _transition(ctx, item, "risk", note=reason, data={"risk": risk})
     item.risk = risk
     _say(ctx, item, t(ctx.lang, "r.risk", id=item.id, risk=pair(ctx.lang, RISK, risk), reason=_note(ctx, reason)))

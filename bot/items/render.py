@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.deadlines import format_deadline
 from bot.directory import at
 from bot.events import Button, Card
-from bot.items.strings import KIND, RISK, URGENCY, pair, status_label, t
+from bot.items.strings import KIND, RISK, URGENCY, T, pair, status_label, t
 from bot.worktime import WorkCalendar
 from storage.models import Item, ItemEvent
 
@@ -81,9 +81,24 @@ def summary_line(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime
     )
 
 
+def _history_note(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str | None:
+    """The row's detail in the reader's language: dates and risk levels are stored as data."""
+    data = row.data or {}
+    fmt = lambda iso: format_deadline(datetime.fromisoformat(iso), lang=lang, calendar=calendar) if iso else "—"  # noqa: E731
+    if row.action == "created" and data.get("deadline"):
+        return fmt(data["deadline"])
+    if row.action == "extend" and "new" in data:
+        return f"{fmt(data.get('old'))} → {fmt(data['new'])}: {data.get('reason', '')}"
+    if row.action == "risk" and data.get("risk"):
+        return " ".join(filter(None, (pair(lang, RISK, data["risk"]), row.note)))
+    return row.note
+
+
 def history_line(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str:
-    action = t(lang, f"h.{row.action}") if f"h.{row.action}" else row.action
+    key = f"h.{row.action}"
+    action = t(lang, key) if key in T else row.action
     parts = [short_time(row.at, calendar), at(row.actor) if row.actor else "Genjin", action]
-    if row.note:
-        parts.append(row.note)
+    note = _history_note(row, lang=lang, calendar=calendar)
+    if note:
+        parts.append(note)
     return " · ".join(parts)
