@@ -56,7 +56,8 @@ def cmd_list(ctx: Ctx, rest: str) -> None:
     if len(items) > limit:
         lines.append(item_strings.t(ctx.lang, "list.more", n=len(items) - limit))
     title = item_strings.t(ctx.lang, title_key, n=len(items), **title_kw)
-    ctx.reply(card=Card(title=title, lines=tuple(lines)), item_ids=tuple(i.id for i in items[:limit]))
+    # No item ids: a reaction on a list must not confirm or acknowledge what it happens to show.
+    ctx.reply(card=Card(title=title, lines=tuple(lines)))
 
 
 def cmd_show(ctx: Ctx, rest: str) -> None:

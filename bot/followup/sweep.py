@@ -7,13 +7,14 @@ sends it twice, and a long downtime yields one coalesced message, not one per ti
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
 from bot.followup import digests
@@ -23,6 +24,7 @@ from bot.policy import Policy, for_chat
 from storage.models import Chat, Item, Reminder
 from storage.outbox import enqueue
 
+log = logging.getLogger(__name__)
 DAILY_CATCH_UP = timedelta(hours=2)
 PolicyFor = Callable[[str], Policy]  # platform -> the organisation's policy there
 
@@ -44,8 +46,29 @@ def _claim(session: Session, *, key: str, kind: str, now: datetime, item_id: int
 
 
 def _open_items(session: Session) -> list[Item]:
+    # Chats eagerly (one query, not one per item); history is read only for high-risk items.
     return list(session.scalars(select(Item).where(Item.status.in_(("open", "in_progress", "blocked")))
-                                .order_by(Item.id)))
+                                .options(selectinload(Item.chat)).order_by(Item.id)))
+
+
+def _digest_chats(session: Session, now: datetime) -> list[Chat]:
+    """Chats a digest could be about: with open items, or items closed in the last week."""
+    recent = now - timedelta(days=8)
+    wanted = select(Item.chat_id).where(or_(Item.status.in_(("open", "in_progress", "blocked", "done")),
+                                            Item.closed_at >= recent))
+    return list(session.scalars(select(Chat).where(Chat.id.in_(wanted)).order_by(Chat.id)))
+
+
+def _isolated(session: Session, label: str, work: Callable[[], int]) -> int:
+    """Run one chat's share of the sweep in a savepoint: one chat's failure spares the rest."""
+    try:
+        with session.begin_nested():
+            return work()
+    except SQLAlchemyError:
+        raise  # the database itself is in trouble: let the whole sweep roll back and retry
+    except Exception:
+        log.exception("sweep of %s failed; the other chats go on", label)
+        return 0
 
 
 def _issued(session: Session, keys: list[str]) -> set[str]:
@@ -80,10 +103,15 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor) -> int:
                 and not (d.kind == "warn" and now >= item.deadline)]  # a warning after the fact is noise
         per_chat[item.chat_id] += [(item, d) for d in dues]
     issued = _issued(session, [d.key for pairs in per_chat.values() for _, d in pairs])
-    for pairs in per_chat.values():
-        queued += _issue_chat(session, [(i, d) for i, d in pairs if d.key not in issued], now, policies)
-    for chat in session.scalars(select(Chat)):
-        queued += _digests(session, chat, now, chat_policy(chat, policy_for))
+    for chat_id, pairs in per_chat.items():
+        fresh = [(i, d) for i, d in pairs if d.key not in issued]
+        if fresh:
+            queued += _isolated(session, f"chat {chat_id}",
+                                lambda fresh=fresh: _issue_chat(session, fresh, now, policies))
+    for chat in _digest_chats(session, now):
+        policy = policies.get(chat.id) or chat_policy(chat, policy_for)
+        queued += _isolated(session, f"digests of chat {chat.id}",
+                            lambda chat=chat, policy=policy: _digests(session, chat, now, policy))
     return queued
 
 
@@ -158,7 +186,7 @@ def next_due(*, session: Session, after: datetime, policy_for: PolicyFor) -> dat
         policy = chat_policy(item.chat, policy_for)
         candidates += [d.at for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar))
                        if d.at > after]
-    for chat in session.scalars(select(Chat)):
+    for chat in _digest_chats(session, after):
         policy = chat_policy(chat, policy_for)
         cal = calendar_for(policy.calendar)
         day = after.astimezone(cal.tz).date()

@@ -127,8 +127,12 @@ def _note(ctx: Ctx, note: str | None) -> str:
 
 def ack(ctx: Ctx, item: Item) -> None:
     check_allowed(ctx, item, "ack")
-    if ctx.actor.id != item.owner_id:
-        item.owner = ctx.actor  # a department member picked the request up
+    if ctx.actor.id != item.owner_id:  # a department member picks the request up: a re-assignment
+        previous = item.owner
+        item.owner = ctx.actor
+        record(session=ctx.session, item=item, actor=ctx.actor, action="reassign", now=ctx.now,
+               from_status=item.status, note=f"{previous.name if previous else '—'} → {ctx.actor.name}",
+               data={"from": previous.user_id if previous else None, "to": ctx.actor.user_id}, bump=False)
     _transition(ctx, item, "ack")
     item.acknowledged_at = ctx.now
     _say(ctx, item, t(ctx.lang, "r.ack", id=item.id, actor=at(ctx.actor)))

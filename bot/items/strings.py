@@ -170,6 +170,7 @@ T: dict[str, tuple[str, str]] = {
     "h.cancel": ("关闭", "cancelled"),
     "h.risk": ("风险", "risk"),
     "h.snooze": ("暂停提醒", "snoozed"),
+    "h.reassign": ("转交", "reassigned"),
 }
 
 
