@@ -308,33 +308,6 @@ def parse_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> datet
     return dt
 
 
-def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> tuple[datetime, str] | None:
-    """First future deadline phrase anywhere in `text`: (deadline, text without it), or None.
-
-    Raises DeadlineError("past") if the only phrases found lie in the past.
-    """
-    c, s = _ctx(now, calendar), _normalise(text)
-    past: str | None = None
-    for i in range(len(s)):
-        if i and s[i - 1].isascii() and s[i - 1].isalnum() and s[i].isascii() and s[i].isalnum():
-            continue  # no matches inside English words or numbers
-        found = _match_at(s, i, c)
-        if found is None:
-            continue
-        dt, end = found
-        if end < len(s) and s[end - 1].isascii() and s[end - 1].isalnum() and s[end].isascii() and s[end].isalnum():
-            continue
-        if dt < c.now:
-            past = past or text[i:end].strip()
-            continue
-        head, tail = text[:i].rstrip(), text[end:].lstrip()
-        glue = " " if head and tail and head[-1].isascii() and tail[0].isascii() else ""
-        return dt, (head + glue + tail).strip()
-    if past is not None:
-        raise DeadlineError("past", past)
-    return None
-
-
 _WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.deadlines import DeadlineError, find_deadline, format_deadline, parse_deadline, split_deadline
+from bot.deadlines import DeadlineError, format_deadline, parse_deadline, split_deadline
 from bot.worktime import CalendarConfig, WorkCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -196,19 +196,6 @@ def test_split_errors(text: str, code: str) -> None:
     with pytest.raises(DeadlineError) as exc:
         split_deadline(text, now=at(SAT), calendar=CAL)
     assert exc.value.code == code
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("请张三在下周五前完成接口联调", ("2026-11-27 18:00", "请张三完成接口联调")),
-        ("please finish the api by next friday thanks", ("2026-11-27 18:00", "please finish the api thanks")),
-        ("no date in here", None),
-    ],
-)
-def test_find_deadline(text: str, expected: tuple[str, str] | None) -> None:
-    found = find_deadline(text, now=at(SAT), calendar=CAL)
-    assert (found and (fmt(found[0]), found[1])) == expected
 
 
 def test_naive_now_rejected() -> None:

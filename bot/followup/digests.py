@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -25,8 +24,7 @@ def days_late(item: Item, now: datetime, calendar: WorkCalendar) -> int:
 
     The same count the escalation rule uses, so a digest and an escalation agree.
     """
-    spent = calendar.working_time_between(item.deadline, now)
-    return max(1, math.floor(spent / calendar.working_day_length()))
+    return max(1, calendar.working_days_between(item.deadline, now))
 
 
 def _section(lang: str, key: str, lines: list[str]) -> list[str]:
