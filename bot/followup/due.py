@@ -47,8 +47,13 @@ def _after(start: datetime, hours: float, working: bool, calendar: WorkCalendar)
     return calendar.add_working_hours(start, hours) if working else start + timedelta(hours=hours)
 
 
-def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar) -> list[Due]:
-    """Every reminder the item will need, issued or not, with the time it may go out."""
+def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar,
+              risk_mark: tuple[int, datetime] | None = None) -> list[Due]:
+    """Every reminder the item will need, issued or not, with the time it may go out.
+
+    `risk_mark` is (id, time) of the history row that marked a high risk; the sweep reads
+    them for all items in one query, otherwise the item's history is read here.
+    """
     urgent = item.urgency == "emergency"
 
     def due(key: str, kind: str, at: datetime) -> Due:
@@ -76,7 +81,9 @@ def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar) -> list[Due
         late_at = calendar.add_working_days(item.deadline, policy.escalate_after_working_days)
         found.append(due(f"escalate:{item.id}:{stamp}", "escalate", late_at))
     if item.risk == "high" and item.status in ("open", "in_progress", "blocked"):
-        marked = next((h for h in reversed(item.history) if h.action in ("block", "risk")), None)
-        if marked is not None:
-            found.append(due(f"risk:{item.id}:{marked.id}", "risk", marked.at))
+        if risk_mark is None:
+            marked = next((h for h in reversed(item.history) if h.action in ("block", "risk")), None)
+            risk_mark = (marked.id, marked.at) if marked else None
+        if risk_mark is not None:
+            found.append(due(f"risk:{item.id}:{risk_mark[0]}", "risk", risk_mark[1]))
     return found

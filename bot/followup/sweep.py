@@ -21,7 +21,7 @@ from bot.followup import digests
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
 from bot.policy import Policy, for_chat
-from storage.models import Chat, Item, Reminder
+from storage.models import Chat, Item, ItemEvent, Reminder
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,18 @@ def _open_items(session: Session) -> list[Item]:
     # Chats eagerly (one query, not one per item); history is read only for high-risk items.
     return list(session.scalars(select(Item).where(Item.status.in_(("open", "in_progress", "blocked")))
                                 .options(selectinload(Item.chat)).order_by(Item.id)))
+
+
+def _risk_marks(session: Session, items: list[Item]) -> dict[int, tuple[int, datetime]]:
+    """Item id -> (id, time) of its latest block/risk row, for the high-risk items, in one query."""
+    ids = [i.id for i in items if i.risk == "high"]
+    if not ids:
+        return {}
+    latest = (select(func.max(ItemEvent.id)).where(ItemEvent.item_id.in_(ids),
+                                                   ItemEvent.action.in_(("block", "risk")))
+              .group_by(ItemEvent.item_id))
+    rows = session.execute(select(ItemEvent.item_id, ItemEvent.id, ItemEvent.at).where(ItemEvent.id.in_(latest)))
+    return {item_id: (row_id, at) for item_id, row_id, at in rows}
 
 
 def _digest_chats(session: Session, now: datetime) -> list[Chat]:
@@ -91,6 +103,7 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor) -> int:
     queued = 0
     per_chat: dict[int, list[tuple[Item, Due]]] = defaultdict(list)
     items = _open_items(session)
+    marks = _risk_marks(session, items)
     policies = {}
     for item in items:
         if item.chat_id not in policies:
@@ -99,7 +112,7 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor) -> int:
         cal = calendar_for(policy.calendar)
         if item.urgency != "emergency" and not cal.is_working_time(now):
             continue  # held for the next working moment (a restart at night posts nothing)
-        dues = [d for d in item_dues(item, policy=policy, calendar=cal) if d.at <= now
+        dues = [d for d in item_dues(item, policy=policy, calendar=cal, risk_mark=marks.get(item.id)) if d.at <= now
                 and not (d.kind == "warn" and now >= item.deadline)]  # a warning after the fact is noise
         per_chat[item.chat_id] += [(item, d) for d in dues]
     issued = _issued(session, [d.key for pairs in per_chat.values() for _, d in pairs])
@@ -182,10 +195,12 @@ def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int
 def next_due(*, session: Session, after: datetime, policy_for: PolicyFor) -> datetime | None:
     """The first moment after `after` when the sweep would have something to do."""
     candidates: list[datetime] = []
-    for item in _open_items(session):
+    items = _open_items(session)
+    marks = _risk_marks(session, items)
+    for item in items:
         policy = chat_policy(item.chat, policy_for)
-        candidates += [d.at for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar))
-                       if d.at > after]
+        candidates += [d.at for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar),
+                                               risk_mark=marks.get(item.id)) if d.at > after]
     for chat in _digest_chats(session, after):
         policy = chat_policy(chat, policy_for)
         cal = calendar_for(policy.calendar)
