@@ -56,7 +56,8 @@ class Ctx:
             key=self._key("reply"), platform=self.event.platform,
             chat_id=self.chat.chat_id,
             text=text, card=card, item_ids=item_ids,
-            reply_to_key=card_key(thread_of) if thread_of else None, created_at=self.now,
+            reply_to_key=card_key(thread_of) if thread_of else None,
+            thread_id=None if thread_of else self.event.thread_id, created_at=self.now,
         ))
 
     def post(self, msg: OutgoingMessage) -> None:

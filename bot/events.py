@@ -79,6 +79,7 @@ class OutgoingMessage:
     card: Card | None = None
     item_ids: tuple[int, ...] = ()  # the items it concerns (reactions apply to them)
     reply_to_key: str | None = None  # thread under this earlier message, where supported
+    thread_id: str | None = None  # else: thread under this platform message (the asker's thread)
     edit_of_key: str | None = None  # replace that earlier message in place, where supported
     created_at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)

@@ -44,7 +44,7 @@ class PlatformRuntime(Protocol):
     def start(self) -> None:  # open long connections (Socket Mode, Feishu ws), if any
         ...
 
-    def stop(self) -> None:
+    def stop(self) -> None:  # stop receiving; queued events still reach the runner
         ...
 
 
@@ -129,7 +129,10 @@ def build_asgi(runtimes: list[PlatformRuntime]):
     from starlette.routing import Route
 
     async def healthz(_request):
-        return JSONResponse({"ok": True, "platforms": [r.platform for r in runtimes]})
+        # A runtime may report a dead long connection; a monitor then sees 503.
+        health = {r.platform: getattr(r, "healthy", lambda: True)() for r in runtimes}
+        ok = all(health.values())
+        return JSONResponse({"ok": ok, "platforms": health}, status_code=200 if ok else 503)
 
     routes = [Route("/healthz", healthz)]
     for runtime in runtimes:
@@ -162,11 +165,13 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
         scheduler.start()
         uvicorn.run(build_asgi(runtimes), host=settings.server.host, port=settings.server.port,
                     log_level=settings.log_level.lower())
-    finally:
+    finally:  # stop taking work in, drain events and delivery, then close clients and the database
         if scheduler.running:
             scheduler.stop()
         for runtime in runtimes:
             runtime.stop()
         runner.stop()
+        for runtime in runtimes:
+            getattr(runtime, "close", lambda: None)()
         app.close()
     return 0

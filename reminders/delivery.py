@@ -56,8 +56,9 @@ def _prepare(session: Session, row_id: int, *, worker: str, now: datetime) -> Re
             outbox.mark_retry(row=row, error="waiting for the original message", retry_at=now + EDIT_WAIT,
                               failed_attempt=False)
             return None
-    reply_to = outbox.platform_id_of(session=session, outbox_id=row.reply_to_id)
-    return Ready(row.id, row.key, outbox.from_payload(row.payload), reply_to, edit_of)
+    msg = outbox.from_payload(row.payload)
+    reply_to = outbox.platform_id_of(session=session, outbox_id=row.reply_to_id) or msg.thread_id
+    return Ready(row.id, row.key, msg, reply_to, edit_of)
 
 
 def _record(session: Session, ready: Ready, *, worker: str, now: datetime, platform_id: str | None,

@@ -133,3 +133,14 @@ def test_a_stalled_replica_does_not_send_what_another_has_taken_over(app):
     assert deliver_due(sessions=app.sessions, platform="test", sender=sender, now=later, worker="B") == 1
     assert deliver_due(sessions=app.sessions, platform="test", sender=sender, now=later, worker="A") == 0
     assert [c[0] for c in sender.calls] == ["a"]
+
+
+def test_an_answer_to_a_question_asked_in_a_thread_stays_in_that_thread(app):
+    from bot.events import EventKind, IncomingEvent
+
+    event = IncomingEvent(platform="test", event_id="t1", chat_id="c", user_id="pm", user_name="pm",
+                          kind=EventKind.MESSAGE, text="/list", received_at=NOW, thread_id="c:1700.1")
+    app.process(event, now=NOW)
+    sender = ScriptedSender({})
+    app.deliver(platform="test", sender=sender, now=NOW)
+    assert sender.calls == [("reply:test:t1:0", "c:1700.1", None)]

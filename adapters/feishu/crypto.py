@@ -73,15 +73,27 @@ def open_callback(body: bytes, headers: Mapping[str, str], *, encrypt_key: str, 
         except ValueError:
             raise Rejected("cannot decrypt: wrong encrypt_key?") from None
     is_url_check = data.get("type") == "url_verification"
+    header = data.get("header") if isinstance(data.get("header"), dict) else {}
     if encrypt_key and not is_url_check:
         _check_signature(body, headers, encrypt_key, now)
+    elif not is_url_check:  # no signature to date the request: the event's own time must be recent
+        _check_created(header, now)
     if verification_token:
-        token = str((data.get("header") or {}).get("token") or data.get("token") or "")
+        token = str(header.get("token") or data.get("token") or "")
         if not hmac.compare_digest(token.encode(), verification_token.encode()):
             raise Rejected("wrong verification token")
     elif is_url_check and not encrypted:  # decrypting at all proves the sender knows the key
         raise Rejected("url_verification needs a verification_token to check")
     return data
+
+
+def _check_created(header: Mapping, now: float) -> None:
+    try:
+        age = now - int(header.get("create_time")) / 1000
+    except (TypeError, ValueError):
+        raise Rejected("no usable header.create_time to check the request's age") from None
+    if abs(age) > WINDOW_SECONDS:
+        raise Rejected(f"event created {age:.0f}s away from now (window {WINDOW_SECONDS}s)")
 
 
 def _check_signature(body: bytes, headers: Mapping[str, str], encrypt_key: str, now: float) -> None:

@@ -77,6 +77,10 @@ class LongConnection:
             loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
             loop.close()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def wait_running(self, timeout: float) -> bool:
         return self._running.wait(timeout)
 

@@ -21,10 +21,12 @@ CARD_ACTION = "card.action.trigger"
 BUTTON_KEY = "genjin"  # the key under which render.py stores a Button.value in the card
 
 # Feishu emoji_type -> the core's neutral emoji. Settings may add or override names.
+# 👍 / OK mean "收到" (got it) in Feishu groups, so they acknowledge; confirming a delivery
+# takes an explicit DONE / check mark.
 DEFAULT_REACTIONS: dict[str, str] = {
-    "DONE": "✅", "OK": "✅", "THUMBSUP": "✅", "CheckMark": "✅", "Yes": "✅", "LGTM": "✅",
+    "DONE": "✅", "CheckMark": "✅", "Yes": "✅", "LGTM": "✅",
     "CrossMark": "❌", "No": "❌", "ThumbsDown": "❌", "THUMBSDOWN": "❌",
-    "GLANCE": "👀", "Get": "👀", "EYES": "👀", "OnIt": "👀",
+    "GLANCE": "👀", "Get": "👀", "EYES": "👀", "OnIt": "👀", "THUMBSUP": "👀", "OK": "👀",
 }
 PLACEHOLDER = re.compile(r"@_user_\d+")
 
@@ -51,9 +53,11 @@ def event_type(data: Mapping) -> str:
 
 
 def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = None,
-          chat_id: str | None = None, reactions: Mapping[str, str] | None = None) -> IncomingEvent | None:
+          chat_id: str | None = None, direct: bool = False,
+          reactions: Mapping[str, str] | None = None) -> IncomingEvent | None:
     """Translate one v2 event. `chat_id` is the resolved chat of a reacted-to message
-    (reaction events carry none); `reactions` is a table from `reaction_table()`."""
+    (reaction events carry none) and `direct` whether it is a one-to-one chat with the bot;
+    `reactions` is a table from `reaction_table()`."""
     header, event = data.get("header") or {}, data.get("event") or {}
     kind = event_type(data)
     base = dict(platform=PLATFORM, event_id=str(header.get("event_id") or ""),
@@ -63,7 +67,8 @@ def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = Non
     if kind == MESSAGE:
         return _message(event, base, bot_open_id)
     if kind in (REACTION_CREATED, REACTION_DELETED):
-        return _reaction(event, base, kind, chat_id, reactions if reactions is not None else reaction_table())
+        return _reaction(event, base, kind, chat_id, direct,
+                         reactions if reactions is not None else reaction_table())
     if kind == CARD_ACTION:
         return _card_action(event, base)
     return None
@@ -138,7 +143,7 @@ def _resolve_mentions(text: str, raw_mentions: list, bot_open_id: str | None
     return re.sub(r"[ \t]{2,}", " ", text).strip(), tuple(found), to_bot
 
 
-def _reaction(event: Mapping, base: dict, kind: str, chat_id: str | None,
+def _reaction(event: Mapping, base: dict, kind: str, chat_id: str | None, direct: bool,
               reactions: Mapping[str, str]) -> IncomingEvent | None:
     user = _open_id(event.get("user_id"))
     if event.get("operator_type") == "app" or not user or not chat_id:
@@ -151,6 +156,7 @@ def _reaction(event: Mapping, base: dict, kind: str, chat_id: str | None,
     return IncomingEvent(
         **base, kind=EventKind.REACTION_ADDED if added else EventKind.REACTION_REMOVED,
         chat_id=chat_id, user_id=user, reaction=emoji, target_message_id=event.get("message_id") or None,
+        is_direct=direct,
     )
 
 

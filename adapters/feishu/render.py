@@ -13,8 +13,18 @@ MD_ESCAPES = str.maketrans({"<": "&#60;", ">": "&#62;", "*": "&#42;", "~": "&#12
 
 
 def text_content(text: str) -> str:
-    """A text message's text: mention tokens become `<at user_id="ou_x">Name</at>`."""
-    return render_mentions(text, lambda uid, name: f'<at user_id="{uid}">{name or ""}</at>')
+    """A text message's text: mention tokens become `<at user_id="ou_x">Name</at>`.
+
+    An `<at` typed by a user (say in an item title) is defused first, so a reminder that
+    quotes it can't @everyone.
+    """
+    out, pos = [], 0
+    for m in MENTION_TOKEN.finditer(text):
+        out.append(text[pos:m.start()].replace("<at", "‹at"))
+        out.append(f'<at user_id="{m.group(1)}">{m.group(2) or ""}</at>')
+        pos = m.end()
+    out.append(text[pos:].replace("<at", "‹at"))
+    return "".join(out)
 
 
 def plain(text: str) -> str:

@@ -31,7 +31,7 @@ from adapters.feishu.parse import (
 )
 from adapters.feishu.sender import MESSAGES, FeishuSender
 from bot.events import IncomingEvent
-from genjin.config import FeishuSettings
+from genjin.config import ConfigError, FeishuSettings
 from genjin.serve import Runner
 
 log = logging.getLogger(__name__)
@@ -72,15 +72,27 @@ class FeishuRuntime:
         return JSONResponse(self.accept(data) or {"msg": "success"})
 
     def start(self) -> None:
+        try:  # fetching a tenant token proves the credentials and the domain, in either mode
+            self.api.token()
+        except Exception as err:
+            raise ConfigError(f"feishu: cannot get a tenant token with app_id {self.settings.app_id!r} "
+                              f"from {self.settings.domain}: {err}") from None
         if self.settings.mode == "ws":
             self.long_connection = LongConnection(app_id=self.settings.app_id, app_secret=self.settings.app_secret,
                                                   domain=self.settings.domain, accept=self.accept)
             self.long_connection.start()
 
+    def healthy(self) -> bool:
+        """False once the long connection has given up (e.g. credentials revoked)."""
+        return self.long_connection is None or self.long_connection.alive
+
     def stop(self) -> None:
         if self.long_connection is not None:
             self.long_connection.stop()
         self._intake.shutdown(wait=True)  # queued events still reach the runner
+
+    def close(self) -> None:
+        """After delivery has stopped: release the HTTP client."""
         self.api.close()
 
     # -- one path for both transports --------------------------------------------------
@@ -101,28 +113,30 @@ class FeishuRuntime:
 
     def to_event(self, data: dict) -> IncomingEvent | None:
         """Look up what the payload lacks, then parse; enrich with the sender's name."""
-        kind, chat_id, bot = event_type(data), None, None
+        kind, chat_id, direct, bot = event_type(data), None, False, None
         if kind in (REACTION_CREATED, REACTION_DELETED):
-            chat_id = self._reaction_chat(str((data.get("event") or {}).get("message_id") or ""))
+            chat_id, direct = self._reaction_chat(str((data.get("event") or {}).get("message_id") or ""))
         elif kind == MESSAGE:
             bot = self.settings.bot_open_id or self.names.bot_open_id()
         event = parse(data, received_at=self.runner.clock(), bot_open_id=bot, chat_id=chat_id,
-                      reactions=self.reactions)
+                      direct=direct, reactions=self.reactions)
         if event is not None and event.user_name is None:
             name = self.names.name(event.user_id)
             event = replace(event, user_name=name) if name else event
         return event
 
-    def _reaction_chat(self, message_id: str) -> str | None:
+    def _reaction_chat(self, message_id: str) -> tuple[str | None, bool]:
+        """(the chat of a bot message, whether it is a direct chat); (None, False) if not ours."""
         if not message_id:
-            return None
+            return None, False
         sent, chat_id = chat_of_message(self.runner.app.sessions, message_id)
         if not sent:
-            return None  # not the bot's message: nothing for the core to do
-        if chat_id is None:  # a direct message sent by open_id: ask Feishu where it is
-            try:
-                items = (self.api.call("GET", f"{MESSAGES}/{message_id}").get("data") or {}).get("items") or []
-                chat_id = items[0].get("chat_id") if items else None
-            except Exception as err:
-                log.info("cannot find the chat of %s: %s", message_id, err)
-        return chat_id
+            return None, False  # not the bot's message: nothing for the core to do
+        if chat_id is not None:
+            return chat_id, False
+        try:  # a direct message sent by open_id: ask Feishu where it is
+            items = (self.api.call("GET", f"{MESSAGES}/{message_id}").get("data") or {}).get("items") or []
+            return (items[0].get("chat_id") if items else None), True
+        except Exception as err:
+            log.info("cannot find the chat of %s: %s", message_id, err)
+            return None, False

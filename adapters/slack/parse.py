@@ -140,6 +140,7 @@ def _from_event(envelope: dict, *, now: datetime, bot_user_id: str | None, name_
             **base, chat_id=item["channel"], reaction=REACTIONS.get(name, name),
             kind=EventKind.REACTION_ADDED if kind == "reaction_added" else EventKind.REACTION_REMOVED,
             target_message_id=message_id(item["channel"], item.get("ts")),
+            is_direct=item["channel"].startswith("D"),  # a reminder sent to the person directly
         )
     if kind not in ("app_mention", "message") or event.get("subtype") not in HUMAN_SUBTYPES:
         return None

@@ -31,5 +31,6 @@ def runtime(app, fake):
     yield rt
     rt.stop()
     runner.stop()
+    rt.close()
 
 

@@ -90,3 +90,14 @@ def test_url_verification_needs_no_signature_but_the_token():
 def test_garbage_is_a_bad_request_not_a_crash():
     with pytest.raises(ValueError):
         _open(b"not json", {})
+
+
+def test_token_only_callbacks_must_be_recent():
+    """Without an encrypt key there is no signed timestamp: the event's create_time is checked."""
+    fresh = {"schema": "2.0", "header": {"event_id": "e1", "token": TOKEN, "create_time": str(int(NOW_TS * 1000))}}
+    assert _open(json.dumps(fresh).encode(), {}, key="")["header"]["event_id"] == "e1"
+    stale = {**fresh, "header": {**fresh["header"], "create_time": str(int((NOW_TS - 600) * 1000))}}
+    with pytest.raises(Rejected, match="away from now"):
+        _open(json.dumps(stale).encode(), {}, key="")
+    with pytest.raises(Rejected):
+        _open(json.dumps({**fresh, "header": "not an object"}).encode(), {}, key="")

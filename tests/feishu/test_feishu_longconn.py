@@ -35,5 +35,6 @@ def test_command_click_and_redelivery_over_the_long_connection(app, fake):
     finally:
         runtime.stop()  # drains the intake queue into the runner ...
         runner.stop()  # ... which finishes what it was given
+        runtime.close()
     assert count(app, Item) == 1 and count(app, ProcessedEvent) == 2
     assert not runtime.long_connection._thread.is_alive()

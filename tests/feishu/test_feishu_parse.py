@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from datetime import UTC, datetime
@@ -55,4 +56,11 @@ def test_without_the_bot_open_id_the_bot_mention_is_told_by_its_type():
 def test_configured_reaction_names_extend_and_override_the_defaults():
     case = load("reaction_other_emoji")
     assert _parse(case, reactions=reaction_table({"SMILE": "✅"})).reaction == "✅"
-    assert _parse(load("reaction_created"), reactions=reaction_table({"THUMBSUP": ""})) is None
+    assert _parse(load("reaction_created"), reactions=reaction_table({"DONE": ""})) is None
+
+
+def test_a_thumbs_up_acknowledges_rather_than_confirms():
+    """In Feishu groups 👍 means "got it": it must not try to confirm someone's delivery."""
+    case = copy.deepcopy(load("reaction_created"))
+    case["payload"]["event"]["reaction_type"]["emoji_type"] = "THUMBSUP"
+    assert _parse(case).reaction == "👀"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.feishu.render import card_json, content
+from adapters.feishu.render import card_json, content, text_content
 from bot.events import Button, Card, OutgoingMessage
 
 CARD = Card(
@@ -56,3 +56,8 @@ def test_card_message_is_interactive_and_never_empty():
     msg_type, body = content(OutgoingMessage(key="k", platform="feishu", chat_id="oc_1", card=Card(title="只有标题")))
     assert msg_type == "interactive"
     assert json.loads(body)["body"]["elements"] == [{"tag": "markdown", "content": "只有标题"}]
+
+
+def test_a_typed_at_tag_in_a_title_cannot_mention_everyone():
+    text = text_content('⏰ <@ou_lee|李工> #1「<at user_id="all"></at> party」')
+    assert text.count("<at ") == 1 and '<at user_id="ou_lee">李工</at>' in text

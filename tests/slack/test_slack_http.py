@@ -119,6 +119,14 @@ def test_stale_timestamp_is_refused(http_bot):
     assert count(http_bot.app, ProcessedEvent) == 0 and count(http_bot.app, Item) == 0
 
 
+def test_a_garbled_timestamp_is_refused_not_a_server_error(http_bot):
+    body = json.dumps(load("app_mention.json")["payload"]).encode()
+    response = http_bot.client.post("/slack/events", content=body, headers={
+        "Content-Type": "application/json", "X-Slack-Request-Timestamp": "yesterday",
+        "X-Slack-Signature": "v0=" + "0" * 64})
+    assert response.status_code == 401
+
+
 def test_url_verification_is_answered(http_bot):
     payload = load("url_verification.json")["payload"]
     response = http_bot.post_json(payload)

@@ -48,3 +48,12 @@ def test_a_forged_mention_in_plain_text_stays_text():
     event = to_event(payload, now=NOW, bot_user_id="UBOT", name_of=NAMES.get)
     assert event.mentions == ()  # Slack escaped the user's "<", so no real mention was made
     assert event.text == "todo ‹@U9|boss> x"
+
+
+def test_a_reaction_on_a_direct_reminder_is_a_direct_event():
+    """👀 on a nudge the bot sent to someone's DM must reach the item, not 'another chat'."""
+    payload = load("reaction_added.json")["payload"]
+    payload["event"]["item"]["channel"] = "D0DM1"
+    event = to_event(payload, now=NOW, bot_user_id="UBOT", name_of=NAMES.get)
+    assert event.is_direct and event.chat_id == "D0DM1"
+    assert not to_event(load("reaction_added.json")["payload"], now=NOW, bot_user_id="UBOT").is_direct
