@@ -51,6 +51,18 @@ def _section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, SECTION_LIMIT)}}
 
 
+def _chunks(lines: list[str]) -> list[str]:
+    """Lines packed into section-sized texts, split only between lines (a digest or a long
+    list spans several sections instead of being cut mid-line)."""
+    chunks: list[str] = []
+    for line in lines:
+        if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_LIMIT:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
 def _button(button: Button) -> dict:
     element = {
         "type": "button", "action_id": f"genjin:{button.value}", "value": button.value,
@@ -70,8 +82,7 @@ def blocks(card: Card) -> list[dict]:
               for label, value in card.fields]
     for start in range(0, len(fields), FIELDS_PER_SECTION):
         out.append({"type": "section", "fields": fields[start:start + FIELDS_PER_SECTION]})
-    if card.lines:
-        out.append(_section("\n".join(mrkdwn(line) for line in card.lines)))
+    out += [_section(chunk) for chunk in _chunks([mrkdwn(line) for line in card.lines])]
     if card.buttons:
         out.append({"type": "actions", "block_id": "genjin-actions",
                     "elements": [_button(b) for b in card.buttons]})
