@@ -6,18 +6,17 @@ setting touched, and the item's card not re-rendered. The clock is Monday 2026-0
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
+from transcript import split
 
 from bot.events import EventKind, IncomingEvent
 from storage.models import Chat, Department, DepartmentMember, Item, ItemEvent, OutboxMessage, User
 
 SH = ZoneInfo("Asia/Shanghai")
-HEADER = re.compile(r"^\[m(\d+) (→|✎) ", re.M)
 CREATE = "@pm: /todo @lee build the page 截止 2026-05-15"
 SETUP = {
     "none": "",
@@ -36,13 +35,6 @@ USAGE_WORD = {"todo": "/待办", "ask": "/需求", "ack": "/收到", "progress":
 def usage(command: str) -> list[str]:
     """What a reply carrying the usage and an example of `command` contains."""
     return [f"用法：{USAGE_WORD[command]}", "\n例：" + USAGE_WORD[command]]
-
-
-def split(out: str) -> tuple[list[str], list[str]]:
-    starts = [m.start() for m in HEADER.finditer(out)]
-    chunks = [out[a:b] for a, b in zip(starts, starts[1:] + [len(out)], strict=True)]
-    return ([c for c in chunks if " → " in c.split("\n", 1)[0]],
-            [c for c in chunks if " ✎ " in c.split("\n", 1)[0]])
 
 
 def snapshot(app) -> tuple:

@@ -13,20 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from transcript import split
 
 from storage.models import Item, OutboxMessage
 
 SH = ZoneInfo("Asia/Shanghai")
-HEADER = re.compile(r"^\[m(\d+) (→|✎) ", re.M)
 CREATE = "@pm: /todo @lee build the page 截止 2026-05-15 标准：QA 通过"
-
-
-def split(out: str) -> tuple[list[str], list[str]]:
-    """(new messages, in-place edits) of a transcript."""
-    starts = [m.start() for m in HEADER.finditer(out)]
-    chunks = [out[a:b] for a, b in zip(starts, starts[1:] + [len(out)], strict=True)]
-    return ([c for c in chunks if " → " in c.split("\n", 1)[0]],
-            [c for c in chunks if " ✎ " in c.split("\n", 1)[0]])
 
 
 def item(app, item_id: int = 1) -> SimpleNamespace:

@@ -5,27 +5,18 @@ A refusal — by command, reaction or button — changes nothing and says polite
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
+from transcript import HEADER, split
 
 from storage.models import Item, ItemEvent, OutboxMessage
 
-HEADER = re.compile(r"^\[m(\d+) (→|✎) ", re.M)
 SETUP = {
     "open": "@pm: /todo @lee build the page 截止 2026-05-15",
     "done": "@pm: /todo @lee build the page 截止 2026-05-15\n@lee: /done #1",
     "approver_open": "@pm: /todo @lee build the page 截止 2026-05-15 审批 @boss",
     "approver_done": "@pm: /todo @lee build the page 截止 2026-05-15 审批 @boss\n@lee: /done #1",
 }
-
-
-def split(out: str) -> tuple[list[str], list[str]]:
-    starts = [m.start() for m in HEADER.finditer(out)]
-    chunks = [out[a:b] for a, b in zip(starts, starts[1:] + [len(out)], strict=True)]
-    return ([c for c in chunks if " → " in c.split("\n", 1)[0]],
-            [c for c in chunks if " ✎ " in c.split("\n", 1)[0]])
 
 
 def snapshot(app) -> tuple:
