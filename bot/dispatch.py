@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.commands import admin, followup, grammar, views
@@ -92,8 +92,8 @@ def handle_event(*, session: Session, event: IncomingEvent, now: datetime, polic
     except UserError as refusal:
         ctx.out.clear()
         ctx.reply(str(refusal))
-    except SQLAlchemyError:
-        raise  # the database, not the command, failed: roll back all, so the event can be retried
+    except OperationalError:
+        raise  # the database, not the command, failed (lost connection, deadlock): roll back all, retry
     except Exception:
         # A bug must not reach the chat as a traceback, nor leave half a change behind.
         log.exception("event %s/%s failed", event.platform, event.event_id)
