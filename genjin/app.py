@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.dispatch import handle_event
 from bot.events import IncomingEvent
@@ -12,9 +12,10 @@ from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin.config import Settings
 from reminders.delivery import deliver_due
-from storage.db import make_engine, session_factory, upgrade
+from storage.db import make_engine, prune_processed, session_factory, upgrade
 
 log = logging.getLogger(__name__)
+DEDUPE_KEEP = timedelta(days=7)
 
 
 class App:
@@ -49,6 +50,11 @@ class App:
     def next_due(self, *, after: datetime) -> datetime | None:
         with self.sessions() as session:
             return next_due(session=session, after=after, policy_for=self.policy_for)
+
+    def prune(self, *, now: datetime) -> int:
+        """Drop processed-event ids older than a week (platforms redeliver for hours, not days)."""
+        with self.sessions.begin() as session:
+            return prune_processed(session=session, before=now - DEDUPE_KEEP)
 
     def deliver(self, *, platform: str, sender: Sender, now: datetime) -> int:
         return deliver_due(sessions=self.sessions, platform=platform, sender=sender, now=now)

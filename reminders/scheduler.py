@@ -25,16 +25,25 @@ def sweep_job(app, clock: Callable[[], datetime], wake: Callable[[], None]) -> N
         log.exception("sweep failed; the next one will retry")
 
 
-JOBS = {"sweep": (sweep_job, lambda seconds: IntervalTrigger(seconds=seconds))}
+def prune_job(app, clock: Callable[[], datetime], wake: Callable[[], None]) -> None:
+    """Forget incoming event ids old enough that no platform redelivers them any more."""
+    del wake
+    try:
+        app.prune(now=clock())
+    except Exception:
+        log.exception("pruning failed; the next run will retry")
+
+
+# name -> (job, seconds between runs)
+JOBS = {"sweep": (sweep_job, 30.0), "prune": (prune_job, 6 * 3600.0)}
 
 
 class Scheduler:
-    def __init__(self, app, *, clock: Callable[[], datetime], wake: Callable[[], None],
-                 every_seconds: float = 30) -> None:
+    def __init__(self, app, *, clock: Callable[[], datetime], wake: Callable[[], None]) -> None:
         self._scheduler = BackgroundScheduler(timezone="UTC")
-        for name, (func, trigger) in JOBS.items():
+        for name, (func, seconds) in JOBS.items():
             # coalesce + one instance: after a stall, one run catches up instead of a burst.
-            self._scheduler.add_job(func, trigger(every_seconds), args=(app, clock, wake), id=name,
+            self._scheduler.add_job(func, IntervalTrigger(seconds=seconds), args=(app, clock, wake), id=name,
                                     coalesce=True, max_instances=1, misfire_grace_time=None,
                                     next_run_time=clock())
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, delete, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import ProcessedEvent
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -55,3 +58,8 @@ def upgrade(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def prune_processed(*, session: Session, before: datetime) -> int:
+    """Forget incoming event ids recorded before `before`; returns how many."""
+    return session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before)).rowcount

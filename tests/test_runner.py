@@ -46,3 +46,27 @@ def test_a_persistent_database_failure_gives_up_after_three_tries(monkeypatch, c
     run_once(app)
     assert app.calls == 3
     assert "hit a database error (try 3 of 3)" in caplog.text
+
+
+def test_the_scheduler_sweeps_at_once_on_start_and_wakes_delivery():
+    import threading
+
+    from reminders.scheduler import Scheduler
+
+    swept, woken = threading.Event(), threading.Event()
+
+    class App:
+        def sweep(self, *, now):
+            swept.set()
+            return 1  # something was queued
+
+        def prune(self, *, now):
+            return 0
+
+    scheduler = Scheduler(App(), clock=lambda: datetime.now(UTC), wake=woken.set)
+    scheduler.start()
+    try:
+        assert swept.wait(10) and woken.wait(10)
+    finally:
+        scheduler.stop()
+    assert not scheduler.running

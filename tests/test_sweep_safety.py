@@ -197,3 +197,15 @@ def test_a_restart_at_night_posts_nothing_until_the_next_working_moment(settings
     # Monday morning: the overdue notice, and no "due on Friday" warning after the fact.
     assert keys(app, "remind:") == ["remind:overdue:1:20261127T1000"]
     app.close()
+
+
+def test_old_event_ids_are_forgotten_recent_ones_kept(settings, db_url):
+    from storage.models import ProcessedEvent
+
+    app = App(settings, db_url=db_url)
+    say(app, "pm", "/list", at("2026-11-01 10:00"), 1)
+    say(app, "pm", "/list", at("2026-11-20 10:00"), 2)
+    assert app.prune(now=at("2026-11-23 10:00")) == 1
+    with app.sessions() as s:
+        assert list(s.scalars(select(ProcessedEvent.event_id))) == ["e2"]
+    app.close()
