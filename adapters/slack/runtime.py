@@ -22,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
+from slack_sdk.webhook import WebhookClient
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -29,6 +30,7 @@ from starlette.routing import Route
 from adapters.slack.parse import to_event
 from adapters.slack.sender import SlackSender
 from adapters.slack.users import UserNames
+from bot.events import EventKind
 from genjin.config import ConfigError, SlackSettings
 
 if TYPE_CHECKING:
@@ -36,6 +38,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+NOT_A_MEMBER = {
+    "en": "I can't post in this conversation, so nothing was recorded. Invite me first "
+          "(/invite @genjin), or use a channel I'm in or our direct message.",
+    "zh": "我不在这个会话里，无法在这里回复，所以没有登记任何内容。请先邀请我（/invite @genjin），"
+          "或在我所在的频道、与我的私信里使用。",
+}
 
 
 def decode_body(body: bytes, content_type: str) -> dict:
@@ -64,6 +72,7 @@ class SlackRuntime:
         self._bot_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="genjin-slack")
         self._socket: SocketModeClient | None = None
+        self._postable: dict[str, bool] = {}  # channel -> can the bot post there (a join needs a restart)
 
     # -- shared ------------------------------------------------------------------------
 
@@ -86,8 +95,35 @@ class SlackRuntime:
         except Exception:  # a payload we misread must not take the transport down
             log.exception("could not read a Slack payload of type %r", payload.get("type"))
             return
-        if event is not None:
-            self.runner.submit(event)
+        if event is None:
+            return
+        if event.kind == EventKind.COMMAND and not self._can_post(event.chat_id):
+            self._answer_privately(payload.get("response_url"), NOT_A_MEMBER[self.settings.lang])
+            return  # an item nobody could see is worse than none: nothing is recorded
+        self.runner.submit(event)
+
+    def _can_post(self, channel: str) -> bool:
+        """Whether the bot can answer in `channel`: a member, its own DM, or a public channel
+        (chat:write.public). Private channels and other people's DMs refuse it."""
+        if channel not in self._postable:
+            try:
+                info = self.client.conversations_info(channel=channel)["channel"]
+                self._postable[channel] = bool(info.get("is_member") or info.get("is_im")
+                                               or not info.get("is_private"))
+            except SlackApiError as err:
+                if err.response.get("error") != "channel_not_found":
+                    return True  # unsure (scope, hiccup): try, and let delivery report a refusal
+                self._postable[channel] = False
+        return self._postable[channel]
+
+    def _answer_privately(self, response_url: str | None, text: str) -> None:
+        """Slack's response_url reaches the person who typed the command, wherever they are."""
+        if not response_url:
+            return
+        try:
+            WebhookClient(response_url).send(text=text, response_type="ephemeral")
+        except Exception as err:  # nothing else can reach them; log it
+            log.warning("could not answer a slash command through its response_url: %s", err)
 
     # -- HTTP mode ---------------------------------------------------------------------
 

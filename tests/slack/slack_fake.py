@@ -37,6 +37,8 @@ class FakeSlack:
         self.acks: list[dict] = []
         self.posted: list[dict] = []  # chat.postMessage answers that succeeded: channel, ts
         self.names: dict[str, str] = {}
+        self.closed_channels: set[str] = set()  # private channels / others' DMs the bot is not in
+        self.responses: list[dict] = []  # what was posted to slash commands' response_urls
         self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
@@ -47,6 +49,10 @@ class FakeSlack:
         threading.Thread(target=self._ws.serve_forever, daemon=True).start()
 
     # -- what tests use ----------------------------------------------------------------
+
+    @property
+    def response_url(self) -> str:
+        return f"http://127.0.0.1:{self._http.server_address[1]}/response/T1/1/abc"
 
     @property
     def api_url(self) -> str:
@@ -89,6 +95,16 @@ class FakeSlack:
                 self.posted.append({"channel": params.get("channel"), "ts": ts, **params})
             return 200, {"ok": True, "channel": params.get("channel"), "ts": ts,
                          "message": {"text": params.get("text"), "ts": ts}}, {}
+        if method.startswith("response/"):
+            self.responses.append(params)
+            return 200, {"ok": True}, {}
+        if method == "conversations.info":
+            channel = params.get("channel", "")
+            if channel in self.closed_channels and channel.startswith("D"):
+                return 200, {"ok": False, "error": "channel_not_found"}, {}
+            member = channel not in self.closed_channels
+            return 200, {"ok": True, "channel": {"id": channel, "is_member": member, "is_private": not member,
+                                                 "is_im": channel.startswith("D") and member}}, {}
         if method == "conversations.open":
             return 200, {"ok": True, "channel": {"id": "D" + params.get("users", "")}}, {}
         if method == "users.info":
@@ -108,7 +124,7 @@ class FakeSlack:
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
-                status, body, headers = fake.answer(self.path.removeprefix("/api/"), params)
+                status, body, headers = fake.answer(self.path.removeprefix("/api/").lstrip("/"), params)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

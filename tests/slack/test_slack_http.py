@@ -143,3 +143,14 @@ def test_rate_limited_card_is_delivered_once_after_retry_after(http_bot):
     assert http_bot.deliver(NOW + timedelta(seconds=31)) == 1
     assert len(http_bot.fake.calls_to("chat.postMessage")) == 2  # the refused try and the one that landed
     assert http_bot.deliver(NOW + timedelta(minutes=5)) == 0
+
+
+def test_a_command_where_the_bot_cannot_post_is_answered_privately_and_records_nothing(http_bot):
+    http_bot.fake.closed_channels.add("G9")
+    form = TODO | {"channel_id": "G9", "channel_name": "privategroup", "response_url": http_bot.fake.response_url}
+    assert http_bot.post_form(form).status_code == 200
+    http_bot.drain()
+    [answer] = http_bot.fake.responses
+    assert answer["response_type"] == "ephemeral" and "/invite @genjin" in answer["text"]
+    assert count(http_bot.app, Item) == 0 and count(http_bot.app, ProcessedEvent) == 0
+    assert http_bot.fake.calls_to("chat.postMessage") == []
