@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LANGS = ("zh", "en")
-
 
 def render(table: Mapping[str, tuple[str, str]], lang: str, key: str, /, **kw: object) -> str:
     """The template `key` of `table` in `lang` (zh when unknown), formatted with `kw`."""

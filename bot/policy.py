@@ -25,8 +25,6 @@ class Policy:
     list_limit: int = 20
 
 
-# Per-chat settings a chat may override (stored in Chat.settings).
-CHAT_KEYS = ("lang", "timezone", "country", "managers", "daily_digest_at", "weekly_report_at")
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

@@ -46,7 +46,6 @@ class LongConnection:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client = None
         self._stopping = threading.Event()
-        self._running = threading.Event()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="genjin-feishu-ws", daemon=True)
@@ -64,7 +63,6 @@ class LongConnection:
                                         domain=self.domain, log_level=lark_oapi.LogLevel.WARNING)
         try:
             if not self._stopping.is_set():
-                loop.call_soon(self._running.set)
                 self._client.start()  # blocks, reconnecting by itself, until stop()
         except RuntimeError:
             pass  # "Event loop stopped before Future completed": stop() did that
@@ -80,9 +78,6 @@ class LongConnection:
     @property
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
-
-    def wait_running(self, timeout: float) -> bool:
-        return self._running.wait(timeout)
 
     async def _close(self) -> None:
         client = self._client
