@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -75,33 +76,49 @@ def concerns_the_bot(event: IncomingEvent) -> bool:
     return event.kind == EventKind.BUTTON
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one event: handled at all, and the refusal told to the user, if any."""
+
+    handled: bool
+    refusal: str | None = None
+
+
 def handle_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> bool:
     """Apply one incoming event. False when nothing happened: a redelivery, or chatter."""
+    return apply_event(session=session, event=event, now=now, policy=policy).handled
+
+
+def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> Outcome:
+    """Apply one incoming event and say how it went (a card click's toast shows it)."""
     if not concerns_the_bot(event):
-        return False
+        return Outcome(False)
     if not mark_processed(session=session, event=event, now=now):
         log.info("duplicate event %s/%s ignored", event.platform, event.event_id)
-        return False
+        return Outcome(False)
     chat = upsert_chat(session=session, platform=event.platform, chat_id=event.chat_id, now=now)
     actor = upsert_user(session=session, platform=event.platform, user_id=event.user_id, name=event.user_name)
     ctx = Ctx(session=session, event=event, now=now, chat=chat, actor=actor,
               policy=for_chat(policy, chat.settings or {}))
+    refusal = None
     try:
         with session.begin_nested():
             route(ctx)
-    except UserError as refusal:
+    except UserError as why:
+        refusal = str(why)
         ctx.out.clear()
-        ctx.reply(str(refusal))
+        ctx.reply(refusal)
     except OperationalError:
         raise  # the database, not the command, failed (lost connection, deadlock): roll back all, retry
     except Exception:
         # A bug must not reach the chat as a traceback, nor leave half a change behind.
         log.exception("event %s/%s failed", event.platform, event.event_id)
+        refusal = t(ctx.lang, "error")
         ctx.out.clear()
-        ctx.reply(t(ctx.lang, "error"))
+        ctx.reply(refusal)
     for msg in ctx.out:
         enqueue(session=session, msg=msg, now=now)
-    return True
+    return Outcome(True, refusal)
 
 
 def route(ctx: Ctx) -> None:

@@ -20,11 +20,14 @@ class PermanentFailure(Exception):
 
 
 class Sender(Protocol):
-    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
+             maybe_sent: bool = False) -> str:
         """Deliver `msg`; return the platform's id of the message posted (or edited).
 
         `outbox_id` is the message's stored id (stable; usable as an idempotency key).
         `reply_to` / `edit_of` are platform message ids of earlier messages, when known.
+        `maybe_sent`: an earlier attempt may have reached the platform without its answer being
+        recorded (a crash, a timeout); check for that post before posting again.
         Raise RetryLater or PermanentFailure; any other exception is retried with backoff.
         """
         ...

@@ -21,7 +21,7 @@ class ScriptedSender:
         self.outcomes = outcomes
         self.calls: list[tuple[str, str | None, str | None]] = []
 
-    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to, edit_of) -> str:
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to, edit_of, maybe_sent=False) -> str:
         self.calls.append((msg.key, reply_to, edit_of))
         queue = self.outcomes.get(msg.key, [])
         outcome = queue.pop(0) if queue else None

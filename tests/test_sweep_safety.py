@@ -96,7 +96,7 @@ class RecordingSender:
         self.sent: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to, edit_of) -> str:
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to, edit_of, maybe_sent=False) -> str:
         with self.lock:
             self.sent.append(msg.key)
         return f"p{outbox_id}"

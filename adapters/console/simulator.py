@@ -38,7 +38,8 @@ class ConsoleSender:
     def __init__(self, out: TextIO, tz: ZoneInfo, clock: Callable[[], datetime]) -> None:
         self.out, self.tz, self.clock = out, tz, clock
 
-    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
+             maybe_sent: bool = False) -> str:
         stamp = self.clock().astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
         if edit_of:
             print(f"[m{outbox_id} ✎ {edit_of} · {stamp}] {render.summary(msg)}", file=self.out)

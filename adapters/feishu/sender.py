@@ -59,7 +59,8 @@ class FeishuSender:
         self.api = api
         self.pacer = pacer or Pacer()
 
-    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
+             maybe_sent: bool = False) -> str:
         msg_type, content = render.content(msg)
         if edit_of:
             self.pacer.wait(f"message:{edit_of}")  # PATCH: 5 QPS per message

@@ -62,7 +62,8 @@ class SlackSender:
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None) -> str:
+    def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
+             maybe_sent: bool = False) -> str:
         text, blocks = render(msg)
         try:
             if edit_of:

@@ -41,7 +41,7 @@ class Sender:
     def __init__(self) -> None:
         self.sent = []
 
-    def send(self, msg, *, outbox_id, reply_to, edit_of):
+    def send(self, msg, *, outbox_id, reply_to, edit_of, maybe_sent=False):
         self.sent.append(msg)
         return edit_of or f"om_{outbox_id}"
 
