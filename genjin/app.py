@@ -6,12 +6,13 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.dispatch import handle_event
+from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
 from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin.config import Settings
 from reminders.delivery import deliver_due
+from storage import inbox
 from storage.db import make_engine, prune_processed, session_factory, upgrade
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,24 @@ class App:
             policy = self.policy_for(event.platform)
             return handle_event(session=session, event=event, now=now, policy=policy)
 
+    def store(self, *, platform: str, event_id: str, payload: dict, now: datetime) -> int | None:
+        """Keep a raw payload before the platform is acknowledged; None for a redelivery."""
+        with self.sessions.begin() as session:
+            return inbox.store(session=session, platform=platform, event_id=event_id, payload=payload, now=now)
+
+    def process_stored(self, row_id: int, event: IncomingEvent | None, *, owner: str,
+                       now: datetime) -> Outcome | None:
+        """Apply the event read from inbox row `row_id` and mark the row done, in one transaction.
+
+        None when the row is no longer ours (another worker took it over): nothing applied.
+        """
+        with self.sessions.begin() as session:
+            if not inbox.finish(session=session, row_id=row_id, owner=owner, now=now):
+                return None
+            if event is None:
+                return Outcome(False)
+            return apply_event(session=session, event=event, now=now, policy=self.policy_for(event.platform))
+
     def policy_for(self, platform: str):
         return self.policies.get(platform, self.policy)
 
@@ -54,6 +73,7 @@ class App:
     def prune(self, *, now: datetime) -> int:
         """Drop processed-event ids older than a week (platforms redeliver for hours, not days)."""
         with self.sessions.begin() as session:
+            inbox.prune(session=session, before=now - DEDUPE_KEEP)
             return prune_processed(session=session, before=now - DEDUPE_KEEP)
 
     def deliver(self, *, platform: str, sender: Sender, now: datetime) -> int:

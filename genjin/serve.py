@@ -1,7 +1,7 @@
 """`genjin run` with a platform configured: the HTTP server, long connections, delivery.
 
-One concurrency model: the core is synchronous. Transports hand parsed events to
-`Runner.submit`, which acknowledges at once and processes on a small thread pool;
+One concurrency model: the core is synchronous. Transports store each verified
+payload with `Runner.accept` and ack only then; intake workers process stored rows;
 one delivery thread per platform drains the outbox.
 """
 
@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.exc import OperationalError
-
+from bot.dispatch import Outcome
 from bot.events import IncomingEvent
 from bot.ports import Sender
 from genjin.app import App
 from genjin.config import ConfigError, Settings
 from reminders.scheduler import Scheduler
+from storage import inbox
+from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
-RETRIES = 3
+INTAKE_TRIES = 6  # then the row is kept as failed, with its error, and logged
+INTAKE_BACKOFF = timedelta(seconds=2)  # 2 s, 4 s, ... about a minute in all
 
 
 def wall_clock() -> datetime:
@@ -48,47 +50,137 @@ class PlatformRuntime(Protocol):
         ...
 
 
+Translate = Callable[[dict], IncomingEvent | None]
+
+
 @dataclass
 class Runner:
-    """Processes events after the transport has acknowledged them; delivers the outbox."""
+    """Stores events before the transport acks them, processes them after; delivers the outbox.
+
+    Intake is durable: `accept` commits the raw payload to the inbox and only then may
+    the transport acknowledge. Workers (here or on another replica) lease stored rows,
+    translate them with the platform's `translate` (which may call the platform's API),
+    and apply them in the transaction that marks the row done.
+    """
 
     app: App
     clock: Callable[[], datetime] = wall_clock
     workers: int = 4
     poll_seconds: float = 1.0
-    _pool: ThreadPoolExecutor = field(init=False)
+    owner: str = field(default_factory=lambda: f"genjin-{uuid.uuid4().hex[:12]}")
+    _translators: dict[str, Translate] = field(default_factory=dict)
+    _work: threading.Event = field(default_factory=threading.Event)
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
+    _inline: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="genjin-event")
+        self._inline = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="genjin-inline")
 
-    def submit(self, event: IncomingEvent) -> None:
-        """Queue `event`; returns at once so the transport can ack within its deadline."""
-        self._pool.submit(self._process, event)
+    # -- intake ----------------------------------------------------------------------------
+    def register(self, platform: str, translate: Translate) -> None:
+        """How to turn `platform`'s stored payloads into events (runs after the ack, on a worker)."""
+        self._translators[platform] = translate
 
-    def _process(self, event: IncomingEvent) -> None:
-        # The platform has had its ack and won't redeliver: a database hiccup (deadlock,
-        # busy SQLite, failover) gets a few more tries here.
-        for attempt in range(1, RETRIES + 1):
-            try:
-                self.app.process(event, now=self.clock())
-                break
-            except OperationalError:
-                log.warning("processing %s/%s hit a database error (try %d of %d)", event.platform,
-                            event.event_id, attempt, RETRIES, exc_info=attempt == RETRIES)
-                time.sleep(0.2 * attempt)
-            except Exception:
-                log.exception("processing %s/%s failed", event.platform, event.event_id)
-                break
-        self._wake.set()
+    def accept(self, *, platform: str, event_id: str, payload: dict, wake: bool = True) -> int | None:
+        """Commit a verified raw payload; the transport acks only after this returns.
 
+        None for an event id stored before (a redelivery: ack it, nothing more). Raises when
+        the database fails: the transport must then not ack, so the platform redelivers.
+        `wake=False` when the caller processes the row itself next (process_now).
+        """
+        row_id = self.app.store(platform=platform, event_id=event_id, payload=payload, now=self.clock())
+        if row_id is not None and wake:
+            self._work.set()
+        return row_id
+
+    def process_now(self, row_id: int, *, timeout: float = 2.0) -> Outcome | None:
+        """Process stored row `row_id` at once (a card click's answer shows the outcome).
+
+        None when it could not be done in time or another worker has it; it is then
+        processed as usual.
+        """
+        future = self._inline.submit(self._process_row, row_id)
+        try:
+            return future.result(timeout=timeout)
+        except Exception:  # a timeout, or a failure already recorded on the row
+            return None
+
+    def start(self) -> None:
+        """Start the intake workers; rows left pending by an earlier run are picked up first."""
+        for n in range(self.workers):
+            self._spawn(self._intake_loop, f"genjin-intake-{n}")
+
+    def _intake_loop(self) -> None:
+        while not self._stop.is_set():
+            if self._take_one():
+                self._work.set()  # there may be more: let the other workers look too
+            else:
+                self._work.wait(self.poll_seconds)
+                self._work.clear()
+
+    def drain(self) -> int:
+        """Process every stored row due now on this thread; how many were taken (tests, tools)."""
+        taken = 0
+        while self._take_one():
+            taken += 1
+        return taken
+
+    def _take_one(self) -> bool:
+        try:
+            with self.app.sessions.begin() as session:
+                claimed = inbox.claim(session=session, now=self.clock(), owner=self.owner)
+        except Exception:
+            log.exception("could not read the inbox")
+            return False
+        if claimed:
+            self._process_claimed(claimed[0])
+        return bool(claimed)
+
+    def _process_row(self, row_id: int) -> Outcome | None:
+        with self.app.sessions.begin() as session:
+            claimed = inbox.claim(session=session, now=self.clock(), owner=self.owner, row_id=row_id)
+        return self._process_claimed(row_id) if claimed else None
+
+    def _process_claimed(self, row_id: int) -> Outcome | None:
+        """Translate and apply one leased row; on failure, back off, and give up after a few tries."""
+        try:
+            with self.app.sessions() as session:
+                row = session.get(InboxEvent, row_id)
+                platform, event_id, payload = row.platform, row.event_id, row.payload
+            translate = self._translators.get(platform)
+            if translate is None:
+                raise LookupError(f"no transport registered for {platform!r}")
+            event = translate(payload)
+            if event is not None:
+                event = replace(event, event_id=event_id)
+            outcome = self.app.process_stored(row_id, event, owner=self.owner, now=self.clock())
+        except Exception as err:
+            self._record_failure(row_id, err)
+            return None
+        self._wake.set()  # replies may be waiting in the outbox
+        return outcome
+
+    def _record_failure(self, row_id: int, err: Exception) -> None:
+        now = self.clock()
+        try:
+            with self.app.sessions.begin() as session:
+                tries = session.get(InboxEvent, row_id).attempts + 1
+                retry_at = now + INTAKE_BACKOFF * 2 ** (tries - 1) if tries < INTAKE_TRIES else None
+                inbox.fail(session=session, row_id=row_id, error=f"{type(err).__name__}: {err}", retry_at=retry_at)
+        except Exception:
+            log.exception("could not record the failure of inbox row %s", row_id)
+            return
+        if retry_at is None:
+            log.error("inbox row %s failed %d times and is kept as failed: %r", row_id, tries, err,
+                      exc_info=err)
+        else:
+            log.warning("inbox row %s failed (try %d of %d), retrying: %r", row_id, tries, INTAKE_TRIES, err)
+
+    # -- delivery --------------------------------------------------------------------------
     def start_delivery(self, platform: str, sender: Sender) -> None:
-        thread = threading.Thread(target=self._deliver_loop, args=(platform, sender),
-                                  name=f"genjin-deliver-{platform}", daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        self._spawn(lambda: self._deliver_loop(platform, sender), f"genjin-deliver-{platform}")
 
     def _deliver_loop(self, platform: str, sender: Sender) -> None:
         while not self._stop.is_set():
@@ -102,10 +194,16 @@ class Runner:
     def wake(self) -> None:
         self._wake.set()
 
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
     def stop(self) -> None:
         self._stop.set()
+        self._work.set()
         self._wake.set()
-        self._pool.shutdown(wait=True)
+        self._inline.shutdown(wait=True)
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -162,6 +260,7 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
         for runtime in runtimes:
             runner.start_delivery(runtime.platform, runtime.sender)
             _start(runtime)
+        runner.start()
         scheduler.start()
         uvicorn.run(build_asgi(runtimes), host=settings.server.host, port=settings.server.port,
                     log_level=settings.log_level.lower())
