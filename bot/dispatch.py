@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.commands import admin, followup, grammar, views
@@ -57,13 +57,15 @@ REACTIONS = {"✅": "confirm", "❌": "reject", "👀": "ack"}
 
 def mark_processed(*, session: Session, event: IncomingEvent, now: datetime) -> bool:
     """Record the event id; False when it was seen before (a redelivery)."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(platform=event.platform, event_id=event.event_id, processed_at=now))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    # INSERT … ON CONFLICT DO NOTHING: one statement, no savepoint (both our databases have it).
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stored = session.connection().execute(insert(ProcessedEvent).values(
+        platform=event.platform, event_id=event.event_id, processed_at=now)
+        .on_conflict_do_nothing().returning(ProcessedEvent.id))
+    return stored.scalar() is not None
 
 
 def concerns_the_bot(event: IncomingEvent) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
+from bot.followup import due_index
 from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin.config import Settings
@@ -33,6 +34,9 @@ class App:
         self.engine = make_engine(db_url or settings.db_url())
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
+        due_index.watch(self.sessions)
+        with self.sessions.begin() as session:  # new rules (a changed config): recompute every moment
+            due_index.rebuild_if_rules_changed(session=session, rules=repr((self.policy, sorted(self.policies.items()))))
 
     def process(self, event: IncomingEvent, *, now: datetime) -> bool:
         """Handle one event in one transaction; False if it was a redelivery."""
@@ -62,13 +66,18 @@ class App:
         return self.policies.get(platform, self.policy)
 
     def sweep(self, *, now: datetime) -> int:
-        """Queue every reminder and digest due at `now` (one transaction)."""
-        with self.sessions.begin() as session:
-            return sweep(session=session, now=now, policy_for=self.policy_for)
+        """Queue every reminder and digest due at `now`, a page per transaction."""
+        queued = 0
+        while True:
+            with self.sessions.begin() as session:
+                page = sweep(session=session, now=now, policy_for=self.policy_for)
+            queued += page.queued
+            if not page.more:
+                return queued
 
     def next_due(self, *, after: datetime) -> datetime | None:
         with self.sessions() as session:
-            return next_due(session=session, after=after, policy_for=self.policy_for)
+            return next_due(session=session, after=after)
 
     def prune(self, *, now: datetime) -> int:
         """Drop processed-event ids older than a week (platforms redeliver for hours, not days)."""

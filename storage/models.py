@@ -52,6 +52,8 @@ class Chat(Base):
     # Per-chat overrides of the organisation's settings (lang, timezone, digest times...).
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the sweep must next look at this chat's digests; None: no digest to send.
+    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class User(Base):
@@ -119,6 +121,8 @@ class Item(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every change, so each re-render of the item's card gets its own outbox key.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The due index: when the sweep must next look at this item; None: nothing left to remind.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     chat: Mapped[Chat] = relationship()
     initiator: Mapped[User] = relationship(foreign_keys=[initiator_id])
@@ -159,6 +163,15 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(200))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SweepState(Base):
+    """Small facts the sweep keeps between runs (e.g. the rules its due index was built with)."""
+
+    __tablename__ = "sweep_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class InboxEvent(Base):

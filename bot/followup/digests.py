@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.deadlines import format_deadline
 from bot.directory import at
@@ -41,7 +41,9 @@ def _line(lang: str, key: str, item: Item, **kw) -> str:
 
 
 def _chat_items(session: Session, chat: Chat, *extra) -> list[Item]:
-    return list(session.scalars(select(Item).where(Item.chat_id == chat.id, *extra).order_by(Item.id)))
+    # Owners in one more query, not one per line: a digest costs the same few statements at any size.
+    return list(session.scalars(select(Item).where(Item.chat_id == chat.id, *extra).order_by(Item.id)
+                                .options(selectinload(Item.owner))))
 
 
 def _overdue_and_blocked(lang, items, now, calendar):
@@ -74,7 +76,7 @@ def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: W
     moved_rows = session.scalars(
         select(ItemEvent).join(Item).where(Item.chat_id == chat.id, ItemEvent.at > now - timedelta(days=1),
                                            ItemEvent.action.in_(("progress", "done", "confirm", "block")))
-        .order_by(ItemEvent.id)
+        .order_by(ItemEvent.id).options(selectinload(ItemEvent.item))
     ).all()
     moved = [t(lang, "line.moved", id=r.item.id, title=r.item.title,
                what=(ITEM_T[f"h.{r.action}"][1 if lang == "en" else 0] + (f" {r.note}" if r.note else "")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
@@ -26,6 +27,8 @@ from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 DAILY_CATCH_UP = timedelta(hours=2)
+PAGE = 500  # rows per transaction: the write lock is never held for long
+RETRY = timedelta(minutes=1)  # a chat whose share failed is looked at again this soon
 PolicyFor = Callable[[str], Policy]  # platform -> the organisation's policy there
 
 
@@ -45,10 +48,11 @@ def _claim(session: Session, *, key: str, kind: str, now: datetime, item_id: int
     return True
 
 
-def _open_items(session: Session) -> list[Item]:
-    # Chats eagerly (one query, not one per item); history is read only for high-risk items.
-    return list(session.scalars(select(Item).where(Item.status.in_(("open", "in_progress", "blocked")))
-                                .options(selectinload(Item.chat)).order_by(Item.id)))
+def _due_items(session: Session, now: datetime, limit: int) -> list[Item]:
+    """The items whose moment has come, oldest first; rows another replica holds are skipped."""
+    return list(session.scalars(
+        select(Item).where(Item.next_due_at <= now).order_by(Item.next_due_at, Item.id).limit(limit)
+        .with_for_update(skip_locked=True, of=Item).options(selectinload(Item.chat))))
 
 
 def _risk_marks(session: Session, items: list[Item]) -> dict[int, tuple[int, datetime]]:
@@ -63,16 +67,22 @@ def _risk_marks(session: Session, items: list[Item]) -> dict[int, tuple[int, dat
     return {item_id: (row_id, at) for item_id, row_id, at in rows}
 
 
-def _digest_chats(session: Session, now: datetime) -> list[Chat]:
-    """Chats a digest could be about: with open items, or items closed in the last week."""
+def _due_chats(session: Session, now: datetime, limit: int) -> list[Chat]:
+    return list(session.scalars(
+        select(Chat).where(Chat.next_digest_at <= now).order_by(Chat.next_digest_at, Chat.id).limit(limit)
+        .with_for_update(skip_locked=True)))
+
+
+def _with_digest_matter(session: Session, chats: list[Chat], now: datetime) -> set[int]:
+    """Of `chats`, those a digest could be about: open items, or items closed in the last week."""
     recent = now - timedelta(days=8)
-    wanted = select(Item.chat_id).where(or_(Item.status.in_(("open", "in_progress", "blocked", "done")),
-                                            Item.closed_at >= recent))
-    return list(session.scalars(select(Chat).where(Chat.id.in_(wanted)).order_by(Chat.id)))
+    return set(session.scalars(select(Item.chat_id).distinct().where(
+        Item.chat_id.in_([c.id for c in chats]),
+        or_(Item.status.in_(("open", "in_progress", "blocked", "done")), Item.closed_at >= recent))))
 
 
 def _isolated(session: Session, label: str, work: Callable[[], int]) -> int:
-    """Run one chat's share of the sweep in a savepoint: one chat's failure spares the rest."""
+    """Run one chat's share of the sweep in a savepoint: one chat's failure spares the rest (-1)."""
     try:
         with session.begin_nested():
             return work()
@@ -80,7 +90,7 @@ def _isolated(session: Session, label: str, work: Callable[[], int]) -> int:
         raise  # the database itself is in trouble: let the whole sweep roll back and retry
     except Exception:
         log.exception("sweep of %s failed; the other chats go on", label)
-        return 0
+        return -1
 
 
 def _issued(session: Session, keys: list[str]) -> set[str]:
@@ -98,33 +108,59 @@ def _reminded_today(session: Session, user_id: int, now: datetime, policy: Polic
         Reminder.user_id == user_id, Reminder.at >= day_start, Reminder.kind.in_(tuple(PERSONAL)))) or 0
 
 
-def sweep(*, session: Session, now: datetime, policy_for: PolicyFor) -> int:
-    """Queue every reminder and digest due at `now`; returns how many messages were queued."""
-    queued = 0
+@dataclass(frozen=True)
+class Swept:
+    queued: int  # messages queued
+    more: bool  # a full page: call again (in a new transaction) for the rest
+
+
+def sweep(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int = PAGE) -> Swept:
+    """Queue one page of what is due at `now`, and move each row looked at to its next moment."""
+    items = _due_items(session, now, limit)
+    chats = _due_chats(session, now, limit)
+    queued = _sweep_items(session, items, now, policy_for)
+    matter = _with_digest_matter(session, chats, now) if chats else set()
+    for chat in chats:
+        if chat.id not in matter:
+            chat.next_digest_at = None  # nothing to report until the chat has items again
+            continue
+        policy = chat_policy(chat, policy_for)
+        done = _isolated(session, f"digests of chat {chat.id}",
+                         lambda chat=chat, policy=policy: _digests(session, chat, now, policy))
+        queued += max(done, 0)
+        chat.next_digest_at = now + RETRY if done < 0 else _next_digest_at(policy, now)
+    return Swept(queued, len(items) == limit or len(chats) == limit)
+
+
+def _sweep_items(session: Session, items: list[Item], now: datetime, policy_for: PolicyFor) -> int:
     per_chat: dict[int, list[tuple[Item, Due]]] = defaultdict(list)
-    items = _open_items(session)
+    policies: dict[int, Policy] = {}
     marks = _risk_marks(session, items)
-    policies = {}
+    dues = {}
     for item in items:
         if item.chat_id not in policies:
             policies[item.chat_id] = chat_policy(item.chat, policy_for)
-        policy = policies[item.chat_id]
-        cal = calendar_for(policy.calendar)
-        if item.urgency != "emergency" and not cal.is_working_time(now):
-            continue  # held for the next working moment (a restart at night posts nothing)
-        dues = [d for d in item_dues(item, policy=policy, calendar=cal, risk_mark=marks.get(item.id)) if d.at <= now
-                and not (d.kind == "warn" and now >= item.deadline)]  # a warning after the fact is noise
-        per_chat[item.chat_id] += [(item, d) for d in dues]
-    issued = _issued(session, [d.key for pairs in per_chat.values() for _, d in pairs])
+        dues[item.id] = item_dues(item, policy=policies[item.chat_id],
+                                  calendar=calendar_for(policies[item.chat_id].calendar), risk_mark=marks.get(item.id))
+    issued = _issued(session, [d.key for found in dues.values() for d in found])
+    for item in items:
+        cal = calendar_for(policies[item.chat_id].calendar)
+        pending = [d for d in dues[item.id] if d.key not in issued
+                   and not (d.kind == "warn" and now >= item.deadline)]  # a warning after the fact is noise
+        ready = [d for d in pending if d.at <= now]
+        later = [d.at for d in pending if d.at > now]
+        if ready and item.urgency != "emergency" and not cal.is_working_time(now):
+            later.append(cal.next_working_moment(now))  # held: a restart at night posts nothing
+            ready = []
+        per_chat[item.chat_id] += [(item, d) for d in ready]
+        item.next_due_at = min(later, default=None)
+    queued = 0
     for chat_id, pairs in per_chat.items():
-        fresh = [(i, d) for i, d in pairs if d.key not in issued]
-        if fresh:
-            queued += _isolated(session, f"chat {chat_id}",
-                                lambda fresh=fresh: _issue_chat(session, fresh, now, policies))
-    for chat in _digest_chats(session, now):
-        policy = policies.get(chat.id) or chat_policy(chat, policy_for)
-        queued += _isolated(session, f"digests of chat {chat.id}",
-                            lambda chat=chat, policy=policy: _digests(session, chat, now, policy))
+        done = _isolated(session, f"chat {chat_id}", lambda pairs=pairs: _issue_chat(session, pairs, now, policies))
+        if done < 0:  # that chat failed: look at its items again shortly
+            for item, _ in pairs:
+                item.next_due_at = now + RETRY
+        queued += max(done, 0)
     return queued
 
 
@@ -146,7 +182,12 @@ def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, 
                 used = _reminded_today(session, item.owner_id, now, policy)
                 over_cap[item.owner_id] = used >= policy.nudges_per_person_per_day
             if over_cap[item.owner_id]:
-                continue  # today's cap is reached: it stays due and goes out on a later day
+                # Today's cap is reached: it stays due and goes out on the next working day.
+                cal = calendar_for(policy.calendar)
+                tomorrow = cal.next_working_moment(datetime.combine(
+                    cal.next_working_day(now.astimezone(cal.tz).date()), cal.config.work_start, tzinfo=cal.tz))
+                item.next_due_at = min(item.next_due_at or tomorrow, tomorrow)
+                continue
         if not _claim(session, key=due.key, kind=due.kind, now=now, item_id=item.id,
                       chat_id=item.chat_id, user_id=item.owner_id):
             continue
@@ -192,29 +233,25 @@ def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int
     return count
 
 
-def next_due(*, session: Session, after: datetime, policy_for: PolicyFor) -> datetime | None:
-    """The first moment after `after` when the sweep would have something to do."""
-    candidates: list[datetime] = []
-    items = _open_items(session)
-    marks = _risk_marks(session, items)
-    for item in items:
-        policy = chat_policy(item.chat, policy_for)
-        candidates += [d.at for d in item_dues(item, policy=policy, calendar=calendar_for(policy.calendar),
-                                               risk_mark=marks.get(item.id)) if d.at > after]
-    for chat in _digest_chats(session, after):
-        policy = chat_policy(chat, policy_for)
-        cal = calendar_for(policy.calendar)
-        day = after.astimezone(cal.tz).date()
-        for offset in range(0, 8):
-            d = day + timedelta(days=offset)
-            if not cal.is_working_day(d):
-                continue
-            times = [policy.daily_digest_at, cal.config.work_start]
-            if cal.last_working_day_of_week(d) == d:
-                times.append(policy.weekly_report_at)
-            later = [m for m in (datetime.combine(d, x, tzinfo=cal.tz) for x in times) if m > after]
-            if later:
-                candidates.append(min(later))
-                break
-    return min(candidates) if candidates else None
+def _next_digest_at(policy: Policy, after: datetime) -> datetime | None:
+    """The next moment after `after` a digest of this chat could fall due (or be caught up)."""
+    cal = calendar_for(policy.calendar)
+    day = after.astimezone(cal.tz).date()
+    for offset in range(0, 15):
+        d = day + timedelta(days=offset)
+        if not cal.is_working_day(d):
+            continue
+        times = [policy.daily_digest_at, cal.config.work_start]
+        if cal.last_working_day_of_week(d) == d:
+            times.append(policy.weekly_report_at)
+        later = [m for m in (datetime.combine(d, x, tzinfo=cal.tz) for x in times) if m > after]
+        if later:
+            return min(later)
+    return None
 
+
+def next_due(*, session: Session, after: datetime) -> datetime | None:
+    """The first moment after `after` when the sweep has something to look at (from the index)."""
+    moments = [session.scalar(select(func.min(Item.next_due_at)).where(Item.next_due_at > after)),
+               session.scalar(select(func.min(Chat.next_digest_at)).where(Chat.next_digest_at > after))]
+    return min((m for m in moments if m is not None), default=None)
