@@ -19,7 +19,7 @@ from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
 from bot.directory import upsert_chat, upsert_user
-from bot.events import EventKind, IncomingEvent
+from bot.events import EventKind, IncomingEvent, admit
 from bot.items import actions
 from bot.items import strings as item_strings
 from bot.policy import Policy, for_chat
@@ -93,6 +93,7 @@ def handle_event(*, session: Session, event: IncomingEvent, now: datetime, polic
 
 def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> Outcome:
     """Apply one incoming event and say how it went (a card click's toast shows it)."""
+    event = admit(event)  # from here on, a mention token is a person the user really mentioned
     if not concerns_the_bot(event):
         return Outcome(False)
     if not mark_processed(session=session, event=event, now=now):

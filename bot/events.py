@@ -5,13 +5,14 @@ Adapters turn a platform payload into one `IncomingEvent` and render an
 
 Mentions travel inside text as `<@USER_ID|Name>` tokens (Slack's syntax plus a
 display name), so every renderer can make a real mention and the console can
-print `@Name`.
+print `@Name`. Only people the platform says were mentioned may become tokens:
+`admit` defuses everything else that reads as one when an event enters the core.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -50,6 +51,9 @@ class IncomingEvent:
     reaction: str | None = None  # neutral emoji, e.g. "✅", "❌", "👀"
     button_value: str | None = None  # as set in `Button.value`
     thread_id: str | None = None  # the thread this message was posted in, if any
+    # The workspace the chat belongs to (Slack team id, Feishu tenant key); None when the
+    # deployment serves one workspace. Departments are kept apart per workspace.
+    tenant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,48 @@ class OutgoingMessage:
 
 
 MENTION_TOKEN = re.compile(r"<@([^>|\s]+)(?:\|([^>]*))?>")
+# What `admit` keeps: no `<` inside, so one kept token can never hide or start another.
+_REAL_TOKEN = re.compile(r"<@([^<>|\s]+)(?:\|([^<>]*))?>")
+INERT_AT = "‹@"  # what a typed "<@" becomes: reads the same, is never a token
+
+
+def clean_name(name: str | None) -> str | None:
+    """A display name safe inside a token: `<`, `>` or `|` would end it or forge another."""
+    cleaned = re.sub(r"[<>|]", "", name or "").strip()
+    return cleaned or None
 
 
 def mention(user_id: str, name: str | None) -> str:
     """The token the core writes for a mention; renderers turn it into the real thing."""
+    name = clean_name(name)
     return f"<@{user_id}|{name}>" if name else f"<@{user_id}>"
+
+
+def admit_text(text: str, mentions: tuple[Mention, ...]) -> str:
+    """`text` with a token only where a person in `mentions` was really mentioned.
+
+    A token the user typed by hand (`<@U9|所有人>`, `<@all>`) becomes inert text, so no
+    title, standard or note stored from it can ever turn into a mention when rendered.
+    Kept tokens are rewritten from the platform's own name for that person.
+    """
+    real = {m.user_id: m for m in mentions}
+    out, pos = [], 0
+    for m in _REAL_TOKEN.finditer(text):
+        person = real.get(m.group(1))
+        if person is None:
+            continue
+        out.append(text[pos:m.start()].replace("<@", INERT_AT))
+        out.append(mention(person.user_id, person.name if person.name != person.user_id else None))
+        pos = m.end()
+    out.append(text[pos:].replace("<@", INERT_AT))
+    return "".join(out)
+
+
+def admit(event: IncomingEvent) -> IncomingEvent:
+    """The event as the core may trust it: names cleaned, typed mention tokens defused."""
+    mentions = tuple(Mention(m.user_id, clean_name(m.name) or m.user_id) for m in event.mentions)
+    return replace(event, text=admit_text(event.text, mentions), mentions=mentions,
+                   user_name=clean_name(event.user_name))
 
 
 def render_mentions(text: str, fmt) -> str:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.events import EventKind, IncomingEvent, OutgoingMessage
+from bot.events import MENTION_TOKEN, EventKind, IncomingEvent, Mention, OutgoingMessage
 from genjin.app import App
 from storage.models import Item, OutboxMessage
 from storage.outbox import enqueue
@@ -20,9 +20,15 @@ def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
 
 
+def mentioned(text: str) -> tuple[Mention, ...]:
+    """What an adapter reports alongside the tokens it wrote (the core trusts nothing else)."""
+    return tuple(Mention(uid, name or uid) for uid, name in MENTION_TOKEN.findall(text))
+
+
 def say(app: App, user: str, text: str, when: datetime, n: int) -> None:
     app.process(IncomingEvent(platform="console", event_id=f"e{n}", chat_id="g", user_id=user, user_name=user,
-                              kind=EventKind.MESSAGE, text=text, received_at=when), now=when)
+                              kind=EventKind.MESSAGE, text=text, mentions=mentioned(text), received_at=when),
+                now=when)
 
 
 def keys(app: App, prefix: str) -> list[str]:
@@ -141,7 +147,7 @@ def test_first_events_of_a_new_chat_racing_on_two_workers_are_both_kept(settings
         start.wait()
         event = IncomingEvent(platform="console", event_id=f"race{n}", chat_id="brand-new", user_id="pm",
                               user_name="pm", kind=EventKind.MESSAGE, received_at=at("2026-11-23 10:00"),
-                              text=f"/todo <@lee|lee> task {n}")
+                              text=f"/todo <@lee|lee> task {n}", mentions=mentioned("<@lee|lee>"))
         results.append(app.process(event, now=at("2026-11-23 10:00")))
 
     threads = [threading.Thread(target=first_words, args=(n,)) for n in range(4)]
