@@ -16,7 +16,16 @@ class RetryLater(Exception):
 
 
 class PermanentFailure(Exception):
-    """The platform refused the message for good (bad channel, no permission)."""
+    """The platform refused the message for good (bad channel, no permission).
+
+    `message_only`: only this message is refused (too large, invalid, edit window closed) and
+    the chat still takes others, so delivery may say there that it was lost. Left False, the
+    chat (or person) itself is taken to refuse us (gone, archived, bot removed): logged only.
+    """
+
+    def __init__(self, *args: object, message_only: bool = False) -> None:
+        super().__init__(*args)
+        self.message_only = message_only
 
 
 class Sender(Protocol):

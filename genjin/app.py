@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -85,8 +86,10 @@ class App:
             inbox.prune(session=session, before=now - DEDUPE_KEEP)
             return prune_processed(session=session, before=now - DEDUPE_KEEP)
 
-    def deliver(self, *, platform: str, sender: Sender, now: datetime) -> int:
-        return deliver_due(sessions=self.sessions, platform=platform, sender=sender, now=now)
+    def deliver(self, *, platform: str, sender: Sender, now: datetime | None = None,
+                clock: Callable[[], datetime] | None = None) -> int:
+        """Send what is due; give a `clock` (read per lease) in production, a fixed `now` in tests."""
+        return deliver_due(sessions=self.sessions, platform=platform, sender=sender, clock=clock or (lambda: now))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -185,7 +185,7 @@ class Runner:
     def _deliver_loop(self, platform: str, sender: Sender) -> None:
         while not self._stop.is_set():
             try:
-                self.app.deliver(platform=platform, sender=sender, now=self.clock())
+                self.app.deliver(platform=platform, sender=sender, clock=self.clock)
             except Exception:
                 log.exception("delivery round for %s failed", platform)
             self._wake.wait(self.poll_seconds)

@@ -207,12 +207,16 @@ class OutboxMessage(Base):
     """A message waiting to be (or already) delivered. `id` is the console's mN."""
 
     __tablename__ = "outbox"
+    # Delivery reads each target's pending rows in id order from this index (no sort, no table scan).
+    __table_args__ = (Index("ix_outbox_queue", "platform", "status", "target", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     platform: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str | None] = mapped_column(String(128))
     user_id: Mapped[str | None] = mapped_column(String(128))
+    # The queue the message waits in, in id order: its chat_id, else "@" + user_id (outbox.target_of).
+    target: Mapped[str] = mapped_column(String(140))
     payload: Mapped[dict] = mapped_column(JSON)  # the serialised OutgoingMessage
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
@@ -220,9 +224,12 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    not_before: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # the delivering process
+    # Committed just before the platform is called, cleared when an answer says nothing was posted:
+    # found still set, an earlier post may exist unrecorded (the sender is told maybe_sent).
+    sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     platform_message_id: Mapped[str | None] = mapped_column(String(200), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
