@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from bot.events import EventKind, IncomingEvent, Mention, mention
+from bot.events import INERT_AT, EventKind, IncomingEvent, Mention, mention
 
 PLATFORM = "feishu"
 MESSAGE = "im.message.receive_v1"
@@ -29,6 +29,8 @@ DEFAULT_REACTIONS: dict[str, str] = {
     "GLANCE": "👀", "Get": "👀", "EYES": "👀", "OnIt": "👀", "THUMBSUP": "👀", "OK": "👀",
 }
 PLACEHOLDER = re.compile(r"@_user_\d+")
+ALL_PLACEHOLDER = re.compile(r"@_all\b")  # Feishu's stand-in for @所有人 in message text
+NAME_UNSAFE = str.maketrans({"<": "＜", ">": "＞", "|": "｜"})  # would break or forge a token
 
 
 def reaction_table(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -37,28 +39,44 @@ def reaction_table(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return {name.lower(): emoji for name, emoji in table.items()}
 
 
-def _time(millis: str | int | None, fallback: datetime) -> datetime:
+def epoch_seconds(stamp: str | int | None) -> float:
+    """A Feishu `create_time` in seconds. Events give milliseconds, but card.action.trigger
+    callbacks give microseconds: told apart by magnitude. Raises TypeError / ValueError."""
+    value = int(stamp)  # type: ignore[arg-type]
+    return value / 1_000_000 if value >= 10**14 else value / 1000 if value >= 10**11 else float(value)
+
+
+def _time(stamp: str | int | None, fallback: datetime) -> datetime:
     try:
-        return datetime.fromtimestamp(int(millis) / 1000, UTC)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return datetime.fromtimestamp(epoch_seconds(stamp), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
         return fallback
 
 
-def _open_id(ids: Mapping | None) -> str:
-    return str((ids or {}).get("open_id") or "")
+def _open_id(ids: object) -> str:
+    return str(as_dict(ids).get("open_id") or "")
+
+
+def as_dict(value: object) -> Mapping:
+    return value if isinstance(value, Mapping) else {}
 
 
 def event_type(data: Mapping) -> str:
-    return str((data.get("header") or {}).get("event_type") or data.get("type") or "")
+    return str(as_dict(data.get("header")).get("event_type") or data.get("type") or "")
+
+
+def event_id(data: Mapping) -> str:
+    """The inbox key: header.event_id (card.action.trigger callbacks carry one too)."""
+    return str(as_dict(data.get("header")).get("event_id") or "")
 
 
 def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = None,
           chat_id: str | None = None, direct: bool = False,
           reactions: Mapping[str, str] | None = None) -> IncomingEvent | None:
     """Translate one v2 event. `chat_id` is the resolved chat of a reacted-to message
-    (reaction events carry none) and `direct` whether it is a one-to-one chat with the bot;
-    `reactions` is a table from `reaction_table()`."""
-    header, event = data.get("header") or {}, data.get("event") or {}
+    (reaction events carry none) and `direct` whether a reaction or click happened in a
+    one-to-one chat with the bot (neither event says); `reactions` is from `reaction_table()`."""
+    header, event = as_dict(data.get("header")), as_dict(data.get("event"))
     kind = event_type(data)
     base = dict(platform=PLATFORM, event_id=str(header.get("event_id") or ""),
                 received_at=_time(header.get("create_time"), received_at))
@@ -70,19 +88,20 @@ def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = Non
         return _reaction(event, base, kind, chat_id, direct,
                          reactions if reactions is not None else reaction_table())
     if kind == CARD_ACTION:
-        return _card_action(event, base)
+        return _card_action(event, base, direct)
     return None
 
 
 def _message(event: Mapping, base: dict, bot_open_id: str | None) -> IncomingEvent | None:
-    sender, message = event.get("sender") or {}, event.get("message") or {}
+    sender, message = as_dict(event.get("sender")), as_dict(event.get("message"))
     user = _open_id(sender.get("sender_id"))
     if sender.get("sender_type") == "app" or not user or (bot_open_id and user == bot_open_id):
         return None  # the bot's own (or another bot's) messages
     raw = message_text(message)
     if raw is None:
         return None
-    text, mentions, to_bot = _resolve_mentions(raw, message.get("mentions") or [], bot_open_id)
+    mentioned = [m for m in message.get("mentions") or [] if isinstance(m, Mapping)]
+    text, mentions, to_bot = _resolve_mentions(raw, mentioned, bot_open_id)
     direct = message.get("chat_type") == "p2p"
     return IncomingEvent(
         **base, kind=EventKind.MESSAGE, chat_id=str(message.get("chat_id") or ""), user_id=user,
@@ -91,26 +110,38 @@ def _message(event: Mapping, base: dict, bot_open_id: str | None) -> IncomingEve
     )
 
 
+def _typed(text: str) -> str:
+    """Text as typed: a `<@ou_x|Bob>` or `<@all>` written by hand stays text (the core does
+    the same); only the platform's mentions list makes mention tokens."""
+    return text.replace("<@", INERT_AT)
+
+
 def message_text(message: Mapping) -> str | None:
-    """The text of a text or rich-text (post) message, placeholders kept; None for other types."""
+    """The text of a text or rich-text (post) message, `@_user_N` placeholders kept (the
+    mentions list resolves them) and typed mention tokens defused; None for other types."""
     try:
         content = json.loads(message.get("content") or "{}")
     except (TypeError, ValueError):
         return None
+    if not isinstance(content, dict):
+        return None
     if message.get("message_type") == "text":
-        return str(content.get("text") or "")
+        return _typed(str(content.get("text") or ""))
     if message.get("message_type") == "post":
         body = content.get("content") or next(
             (v.get("content") for v in content.values() if isinstance(v, dict)), [])  # per-locale posts
         lines = []
-        for paragraph in body or []:
+        for paragraph in body if isinstance(body, list) else []:
             parts = []
-            for node in paragraph:
+            for node in paragraph if isinstance(paragraph, list) else []:
+                node = as_dict(node)
                 if node.get("tag") in ("text", "a"):
-                    parts.append(str(node.get("text") or ""))
+                    parts.append(_typed(str(node.get("text") or "")))
                 elif node.get("tag") == "at":
-                    uid, name = str(node.get("user_id") or ""), node.get("user_name")
-                    parts.append(uid if uid.startswith("@_") else mention(uid, name))
+                    # Only a placeholder is a real mention; an `at` naming an id itself (all,
+                    # an open_id) did not come through the mentions list: show it as text.
+                    uid, name = str(node.get("user_id") or ""), str(node.get("user_name") or "")
+                    parts.append(uid if PLACEHOLDER.fullmatch(uid) else "@" + (name or uid).translate(NAME_UNSAFE))
             lines.append("".join(parts))
         return "\n".join(lines)
     return None
@@ -128,18 +159,18 @@ def _resolve_mentions(text: str, raw_mentions: list, bot_open_id: str | None
         entry = by_key.get(match.group(0))
         if entry is None:
             return match.group(0)
-        uid, name = _open_id(entry.get("id")), str(entry.get("name") or "")
+        uid, name = _open_id(entry.get("id")), str(entry.get("name") or "").translate(NAME_UNSAFE)
         is_bot = uid == bot_open_id if bot_open_id else entry.get("mentioned_type") == "bot"
         if is_bot:
             to_bot = True
             return ""
-        if not uid:
-            return "@" + name
+        if not uid or uid == "all":
+            return "@" + (name or "所有人")
         if all(m.user_id != uid for m in found):
             found.append(Mention(uid, name or uid))
         return mention(uid, name or None)
 
-    text = PLACEHOLDER.sub(replace, text)
+    text = ALL_PLACEHOLDER.sub("@所有人", PLACEHOLDER.sub(replace, text))  # @all stays plain text
     return re.sub(r"[ \t]{2,}", " ", text).strip(), tuple(found), to_bot
 
 
@@ -148,7 +179,7 @@ def _reaction(event: Mapping, base: dict, kind: str, chat_id: str | None, direct
     user = _open_id(event.get("user_id"))
     if event.get("operator_type") == "app" or not user or not chat_id:
         return None  # the bot's own reaction, or a message we never sent
-    name = str((event.get("reaction_type") or {}).get("emoji_type") or "")
+    name = str(as_dict(event.get("reaction_type")).get("emoji_type") or "")
     emoji = reactions.get(name.lower(), name)
     if not emoji:
         return None
@@ -160,8 +191,8 @@ def _reaction(event: Mapping, base: dict, kind: str, chat_id: str | None, direct
     )
 
 
-def _card_action(event: Mapping, base: dict) -> IncomingEvent | None:
-    context, action = event.get("context") or {}, event.get("action") or {}
+def _card_action(event: Mapping, base: dict, direct: bool) -> IncomingEvent | None:
+    context, action = as_dict(event.get("context")), as_dict(event.get("action"))
     user = _open_id(event.get("operator"))
     value = action.get("value")
     if isinstance(value, Mapping):
@@ -171,5 +202,5 @@ def _card_action(event: Mapping, base: dict) -> IncomingEvent | None:
         return None
     return IncomingEvent(
         **base, kind=EventKind.BUTTON, chat_id=str(chat), user_id=user, button_value=value,
-        target_message_id=context.get("open_message_id") or None,
+        target_message_id=context.get("open_message_id") or None, is_direct=direct,
     )
