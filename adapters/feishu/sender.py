@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from adapters.feishu import render
+from adapters.feishu import split
 from adapters.feishu.api import FeishuApi
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure
 
+log = logging.getLogger(__name__)
+
 MESSAGES = "/open-apis/im/v1/messages"
 UUID_NAMESPACE = uuid.UUID("6f1c1f2e-5d0b-4c55-9a57-1f0e6e7a9b21")  # fixed: same key, same uuid forever
+UUID_WINDOW = timedelta(minutes=55)  # Feishu dedupes a uuid for one hour; keep a margin
+UPDATE_WINDOW = timedelta(days=14) - timedelta(hours=1)  # JSON 2.0 cards can be PATCHed for 14 days
 
 
-def send_uuid(key: str) -> str:
+def send_uuid(key: str, part: int = 0) -> str:
     """Feishu drops a second create/reply with the same `uuid` (within an hour), so a
-    retry after a lost answer never posts twice. Derived from the outbox key."""
-    return str(uuid.uuid5(UUID_NAMESPACE, key))
+    retry after a lost answer never posts twice. Derived from the outbox key (and the
+    part, when a long message takes several)."""
+    return str(uuid.uuid5(UUID_NAMESPACE, key if part == 0 else f"{key}#part{part + 1}"))
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 class Pacer:
@@ -55,21 +66,48 @@ class Pacer:
 
 
 class FeishuSender:
-    def __init__(self, api: FeishuApi, *, pacer: Pacer | None = None) -> None:
-        self.api = api
+    def __init__(self, api: FeishuApi, *, pacer: Pacer | None = None, lang: str = "zh",
+                 sent_at: Callable[[str], datetime | None] = lambda _id: None,
+                 clock: Callable[[], datetime] = wall_clock) -> None:
+        self.api, self.lang, self.sent_at, self.clock = api, lang, sent_at, clock
         self.pacer = pacer or Pacer()
 
     def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
              maybe_sent: bool = False) -> str:
-        msg_type, content = render.content(msg)
+        """Post `msg` (over several messages when long: the first one's id is returned) or
+        update `edit_of` in place.
+
+        Every post carries a uuid derived from the outbox key, so a retry after a crash or a
+        timeout (`maybe_sent`) is dropped by Feishu as a duplicate: within the hour only.
+        Feishu offers no way to look a post up by its uuid, so later than that a retry may
+        show the message twice; that beats losing it, and is logged.
+        """
         if edit_of:
-            self.pacer.wait(f"message:{edit_of}")  # PATCH: 5 QPS per message
-            if msg_type == "interactive":
-                self.api.call("PATCH", f"{MESSAGES}/{edit_of}", json={"content": content})
-            else:
-                self.api.call("PUT", f"{MESSAGES}/{edit_of}", json={"msg_type": msg_type, "content": content})
-            return edit_of
-        body = {"msg_type": msg_type, "content": content, "uuid": send_uuid(msg.key)}
+            sent = self.sent_at(edit_of)
+            if sent is None or self._age(sent) < UPDATE_WINDOW:
+                return self._update(msg, edit_of)
+            log.info("%s: card %s is too old to update, posting the new version", msg.key, edit_of)
+        if maybe_sent and msg.created_at is not None and self._age(msg.created_at) > UUID_WINDOW:
+            log.warning("%s may already be posted and Feishu's one-hour duplicate check has passed: "
+                        "it may show twice", msg.key)
+        posted = [self._post(msg, {"msg_type": msg_type, "content": content, "uuid": send_uuid(msg.key, part)},
+                             reply_to)
+                  for part, (msg_type, content) in enumerate(split.contents(msg, self.lang))]
+        return posted[0]
+
+    def _age(self, moment: datetime) -> timedelta:
+        return self.clock() - (moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+    def _update(self, msg: OutgoingMessage, edit_of: str) -> str:
+        msg_type, content = split.one_content(msg, self.lang)  # one message can only hold one part
+        self.pacer.wait(f"message:{edit_of}")  # PATCH: 5 QPS per message
+        if msg_type == "interactive":
+            self.api.call("PATCH", f"{MESSAGES}/{edit_of}", json={"content": content})
+        else:
+            self.api.call("PUT", f"{MESSAGES}/{edit_of}", json={"msg_type": msg_type, "content": content})
+        return edit_of
+
+    def _post(self, msg: OutgoingMessage, body: dict, reply_to: str | None) -> str:
         if reply_to:
             self.pacer.wait(msg.chat_id or msg.user_id or reply_to)
             answer = self.api.call("POST", f"{MESSAGES}/{reply_to}/reply", json={**body, "reply_in_thread": True})

@@ -1,9 +1,10 @@
 """A loopback fake of the Feishu open platform: the open API and the long-connection endpoint.
 
 One aiohttp server on 127.0.0.1 (ephemeral port) in a thread of its own: tenant
-token, message create / reply / patch / get, contact user get, bot info, and the
-`/callback/ws/endpoint` + websocket that lark.ws.Client speaks (protobuf frames).
-It records every call; `fail_next` scripts error answers (rate limits...).
+token, message create / reply / patch / get, chat get, contact user get, bot info,
+and the `/callback/ws/endpoint` + websocket that lark.ws.Client speaks (protobuf
+frames). It records every call; `fail_next` scripts error answers (rate limits...).
+Like Feishu it refuses a card body over 30 KB or a text body over 150 KB (230025).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
+CARD_LIMIT, TEXT_LIMIT = 30 * 1024, 150 * 1024
+
 
 @dataclass
 class Call:
@@ -24,6 +27,7 @@ class Call:
     query: dict
     body: dict
     status: int
+    size: int = 0
 
 
 @dataclass
@@ -40,6 +44,7 @@ class FakeFeishu:
         self.calls: list[Call] = []
         self.messages: dict[str, dict] = {}
         self.users: dict[str, str] = {}
+        self.chat_modes: dict[str, str] = {}  # chat id -> "p2p" | "group"; unknown chats answer 403
         self.bot = {"open_id": "ou_bot", "app_name": "跟进"}
         self.valid_tokens: set[str] = set()
         self.tokens_issued = 0
@@ -105,13 +110,14 @@ class FakeFeishu:
     async def _route(self, request: web.Request) -> web.StreamResponse:
         if request.path == "/ws":
             return await self._websocket(request)
+        raw = await request.read() if request.can_read_body else b""
         try:
-            body = await request.json() if request.can_read_body else {}
+            body = json.loads(raw) if raw else {}
         except ValueError:
             body = {}
         status, answer, headers = self._answer(request.method, request.path, dict(request.query), body,
-                                               request.headers.get("Authorization", ""))
-        self.calls.append(Call(request.method, request.path, dict(request.query), body, status))
+                                               request.headers.get("Authorization", ""), len(raw))
+        self.calls.append(Call(request.method, request.path, dict(request.query), body, status, len(raw)))
         return web.json_response(answer, status=status, headers=headers)
 
     def _scripted(self, method: str, path: str) -> Failure | None:
@@ -122,7 +128,8 @@ class FakeFeishu:
                 return failure
         return None
 
-    def _answer(self, method: str, path: str, query: dict, body: dict, auth: str) -> tuple[int, dict, dict]:
+    def _answer(self, method: str, path: str, query: dict, body: dict, auth: str,
+                size: int) -> tuple[int, dict, dict]:
         if failure := self._scripted(method, path):
             return failure.status, failure.body, failure.headers
         if path == "/open-apis/auth/v3/tenant_access_token/internal":
@@ -141,6 +148,15 @@ class FakeFeishu:
         parts = path.split("/")
         if path == "/open-apis/bot/v3/info":
             return 200, {**ok, "bot": self.bot}, {}
+        if path.startswith("/open-apis/im/v1/messages") and method in ("POST", "PATCH", "PUT"):
+            text = body.get("msg_type") == "text"
+            if size > (TEXT_LIMIT if text else CARD_LIMIT):
+                return 400, {"code": 230025, "msg": "The message content is too long."}, {}
+        if path.startswith("/open-apis/im/v1/chats/") and method == "GET":
+            mode = self.chat_modes.get(parts[-1])
+            if mode is None:
+                return 400, {"code": 99991672, "msg": "Access denied: scope im:chat:readonly required"}, {}
+            return 200, {**ok, "data": {"chat_id": parts[-1], "chat_mode": mode}}, {}
         if path.startswith("/open-apis/contact/v3/users/"):
             name = self.users.get(parts[-1])
             if name is None:

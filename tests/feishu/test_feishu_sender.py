@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -114,3 +115,25 @@ def test_names_come_from_the_contact_api_and_degrade_to_none(api, fake):
     contact_calls = [c for c in fake.calls if c.path.startswith("/open-apis/contact/")]
     assert len(contact_calls) == 2  # both answers cached
     assert names.bot_open_id() == "ou_bot"
+
+
+@pytest.mark.parametrize("age_days,patched", [(13, True), (15, False)])
+def test_a_card_past_the_14_day_update_window_is_posted_anew(api, fake, age_days, patched):
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    sender = FeishuSender(api, pacer=Pacer(sleep=lambda _s: None), clock=lambda: now,
+                          sent_at=lambda _id: now - timedelta(days=age_days))
+    card_id = _send(sender, OutgoingMessage(key="card:1", platform="feishu", chat_id="oc_group", card=CARD))
+    update = OutgoingMessage(key="card:1:v2", platform="feishu", chat_id="oc_group", card=CARD, item_ids=(1,))
+    new_id = _send(sender, update, edit_of=card_id)
+    assert bool(fake.sent("PATCH")) is patched
+    assert (new_id == card_id) is patched and len(fake.messages) == (1 if patched else 2)
+    if not patched:  # the new card is where the item's buttons and reactions now live
+        assert fake.sent("POST")[-1].body["uuid"] == send_uuid("card:1:v2")
+
+
+def test_every_post_carries_its_key_and_a_late_retry_is_logged(sender, fake, caplog):
+    created = datetime.now(UTC) - timedelta(hours=2)
+    msg = OutgoingMessage(key="nudge:7", platform="feishu", chat_id="oc_group", text="提醒", created_at=created)
+    sender.send(msg, outbox_id=1, reply_to=None, edit_of=None, maybe_sent=True)
+    assert "may show twice" in caplog.text  # Feishu forgets a uuid after an hour
+    assert [c.body.get("uuid") for c in fake.sent("POST")] == [send_uuid("nudge:7")]
