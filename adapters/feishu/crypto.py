@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 from Crypto.Cipher import AES  # pycryptodome, a dependency of lark-oapi
 
+from adapters.feishu.parse import epoch_seconds
+
 WINDOW_SECONDS = 300  # a signed request older (or newer) than this is a replay
 
 
@@ -44,7 +46,7 @@ def encrypt(plaintext: str, encrypt_key: str, iv: bytes) -> str:
 
 
 def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
-    return hashlib.sha256((timestamp + nonce + encrypt_key).encode() + body).hexdigest()
+    return hashlib.sha256((timestamp + nonce + encrypt_key).encode("utf-8", "replace") + body).hexdigest()
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
@@ -55,28 +57,33 @@ def open_callback(body: bytes, headers: Mapping[str, str], *, encrypt_key: str, 
                   now: float) -> dict:
     """The verified, decrypted payload of one callback; raises Rejected (-> 401) or ValueError (-> 400).
 
-    With an encrypt key every event must carry a valid X-Lark-Signature made at most
-    five minutes from `now`; the URL check (url_verification) is not signed: it is
-    accepted on the verification token, or on decrypting with the encrypt key.
+    With an encrypt key every event must carry a valid X-Lark-Signature made at most five
+    minutes from `now`, checked on the raw bytes before the body is parsed. Only the URL
+    check (url_verification) comes unsigned: it is accepted on the verification token, or
+    on decrypting with the encrypt key. Without an encrypt key, the token and the event's
+    own create_time are checked.
     """
     if not encrypt_key and not verification_token:
         raise Rejected("neither encrypt_key nor verification_token is configured")
-    outer = json.loads(body)
-    if not isinstance(outer, dict):
-        raise ValueError("not a JSON object")
+    signed = bool(encrypt_key and _header(headers, "X-Lark-Signature"))
+    if signed:
+        _check_signature(body, headers, encrypt_key, now)
+    outer = _object(body)
     data, encrypted = outer, "encrypt" in outer
     if encrypted:
         if not encrypt_key:
             raise Rejected("encrypted callback but no encrypt_key configured")
         try:
-            data = json.loads(decrypt(str(outer["encrypt"]), encrypt_key))
+            data = _object(decrypt(str(outer["encrypt"]), encrypt_key).encode())
         except ValueError:
+            if signed:  # Feishu signed it, so the key is right: the content is broken
+                raise
             raise Rejected("cannot decrypt: wrong encrypt_key?") from None
     is_url_check = data.get("type") == "url_verification"
     header = data.get("header") if isinstance(data.get("header"), dict) else {}
-    if encrypt_key and not is_url_check:
-        _check_signature(body, headers, encrypt_key, now)
-    elif not is_url_check:  # no signature to date the request: the event's own time must be recent
+    if encrypt_key and not signed and not is_url_check:
+        raise Rejected("missing X-Lark-Signature")
+    if not encrypt_key and not is_url_check:  # no signature to date the request: the event's own time
         _check_created(header, now)
     if verification_token:
         token = str(header.get("token") or data.get("token") or "")
@@ -87,9 +94,16 @@ def open_callback(body: bytes, headers: Mapping[str, str], *, encrypt_key: str, 
     return data
 
 
+def _object(raw: bytes) -> dict:
+    data = json.loads(raw)  # ValueError (UnicodeDecodeError, JSONDecodeError) -> 400
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data
+
+
 def _check_created(header: Mapping, now: float) -> None:
     try:
-        age = now - int(header.get("create_time")) / 1000
+        age = now - epoch_seconds(header.get("create_time"))
     except (TypeError, ValueError):
         raise Rejected("no usable header.create_time to check the request's age") from None
     if abs(age) > WINDOW_SECONDS:
@@ -103,7 +117,8 @@ def _check_signature(body: bytes, headers: Mapping[str, str], encrypt_key: str, 
     if not (timestamp and sent):
         raise Rejected("missing X-Lark-Signature / X-Lark-Request-Timestamp")
     expected = signature(timestamp, nonce, encrypt_key, body)
-    if not hmac.compare_digest(expected, sent):
+    # bytes: compare_digest raises TypeError on a str with non-ASCII characters
+    if not hmac.compare_digest(expected.encode(), sent.encode("utf-8", "replace")):
         raise Rejected("bad signature")
     try:
         age = now - float(timestamp)

@@ -5,6 +5,11 @@ and `Client.start()` runs it with `run_until_complete`, so it cannot run inside
 another loop (issues 96, 119, 133). The workaround: a dedicated thread with a
 fresh loop, assigned to `lark_oapi.ws.client.loop` before `start()`. Being a
 module global, it allows one long connection per process.
+
+Private internals relied on (hence the pinned range in pyproject.toml, tested with
+lark-oapi 1.5.1, 1.6.4 and 1.7.5): that module-global `loop`, the handler hook
+`_do_without_validation` (`do_without_validation` before 1.6) and the ack written after
+it returns, and `Client._auto_reconnect` / `Client._conn` for stopping.
 """
 
 from __future__ import annotations
@@ -26,15 +31,20 @@ def _frame_handler(accept: Accept):
     from lark_oapi.event.dispatcher_handler import EventDispatcherHandler
 
     class FrameHandler(EventDispatcherHandler):
-        # The ws client calls this for every event frame and echoes the result as the
-        # frame's answer (a card click's toast). Raising would make Feishu re-push.
+        # The ws client (Client._handle_data_frame) calls this for every event frame, on
+        # its event loop, and only after it returns writes the frame's answer: code 200
+        # with the result (a card click's toast), or code 500 if it raised. So `accept`
+        # stores the event right here, and a storage failure propagates: no 200, and
+        # Feishu pushes the event again.
         def _do_without_validation(self, payload: bytes):
             try:
                 data = json.loads(payload)
-            except ValueError:
+            except ValueError:  # can never succeed: acknowledge rather than loop
                 log.warning("undecodable frame from the long connection dropped")
                 return None
             return accept(data) if isinstance(data, dict) else None
+
+        do_without_validation = _do_without_validation  # the name lark-oapi < 1.6 calls
 
     return FrameHandler()
 

@@ -1,11 +1,21 @@
-"""Which chat a bot message lives in: reaction events name only the message."""
+"""What Feishu events leave out: the chat of a bot message, whether a chat is one-to-one,
+and when a card was sent (JSON 2.0 cards can only be updated for 14 days)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import logging
+import threading
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.feishu.api import FeishuApi
 from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CHAT_PATH = "/open-apis/im/v1/chats/{}"
 
 
 def chat_of_message(sessions: sessionmaker[Session], message_id: str) -> tuple[bool, str | None]:
@@ -20,3 +30,40 @@ def chat_of_message(sessions: sessionmaker[Session], message_id: str) -> tuple[b
             .order_by(OutboxMessage.chat_id.is_(None)).limit(1)
         ).first()
     return (False, None) if row is None else (True, row[0])
+
+
+def sent_at_of(sessions: sessionmaker[Session], message_id: str) -> datetime | None:
+    """When the bot first posted `message_id` (None if it never did, as far as the outbox knows)."""
+    with sessions() as session:
+        return session.scalar(select(func.min(OutboxMessage.sent_at)).where(
+            OutboxMessage.platform == "feishu", OutboxMessage.platform_message_id == message_id))
+
+
+class ChatModes:
+    """Whether a chat is a one-to-one chat with the bot: learnt from messages (they say
+    `chat_type`), else asked once of Feishu (`chat_mode`, needs im:chat:readonly; without
+    it the chat counts as a group)."""
+
+    def __init__(self, api: FeishuApi) -> None:
+        self.api = api
+        self._p2p: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def learn(self, chat_id: str, p2p: bool) -> None:
+        if chat_id:
+            with self._lock:
+                self._p2p[chat_id] = p2p
+
+    def is_p2p(self, chat_id: str) -> bool:
+        with self._lock:
+            known = self._p2p.get(chat_id)
+        if known is not None:
+            return known
+        try:
+            data = self.api.call("GET", CHAT_PATH.format(chat_id)).get("data") or {}
+        except Exception as err:  # no permission, network: a group, asked again next time
+            log.info("cannot tell whether chat %s is one-to-one: %s", chat_id, err)
+            return False
+        p2p = data.get("chat_mode") == "p2p"
+        self.learn(chat_id, p2p)
+        return p2p

@@ -10,9 +10,10 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))  # feishu_fake and feishu_support live next to this file
 
 from feishu_fake import FakeFeishu  # noqa: E402
-from feishu_support import NOW, Inline, InlineRunner, feishu_settings  # noqa: E402
+from feishu_support import NOW, feishu_settings  # noqa: E402
 
 from adapters.feishu.runtime import FeishuRuntime  # noqa: E402
+from genjin.serve import Runner  # noqa: E402
 
 
 @pytest.fixture
@@ -24,13 +25,19 @@ def fake():
 
 
 @pytest.fixture
-def runtime(app, fake):
-    runner = InlineRunner(app, clock=lambda: NOW)
-    rt = FeishuRuntime(feishu_settings(fake), runner, intake=Inline())
+def runner(app):
+    """The real Runner, its workers not started: tests process stored rows with drain()."""
+    r = Runner(app, clock=lambda: NOW)
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def runtime(runner, fake):
+    rt = FeishuRuntime(feishu_settings(fake), runner)
     rt.sender.pacer.sleep = lambda _s: None  # pacing is tested on its own
     yield rt
     rt.stop()
-    runner.stop()
     rt.close()
 
 

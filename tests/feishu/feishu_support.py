@@ -1,4 +1,4 @@
-"""Helpers for the Feishu tests: the clock, recorded payloads, signed callbacks, inline runners."""
+"""Helpers for the Feishu tests: the clock, recorded payloads, signed callbacks."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 
 from adapters.feishu.crypto import encrypt, signature
 from genjin.config import FeishuSettings
-from genjin.serve import Runner
-from storage.models import Item
+from storage.models import InboxEvent, Item
 
 NOW = datetime(2026, 5, 11, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 KEY, TOKEN = "test-encrypt-key", "vtoken"
@@ -25,28 +24,6 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 def load(name: str) -> dict:
     with open(os.path.join(DATA, name + ".json"), encoding="utf-8") as f:
         return json.load(f)
-
-
-class Inline:
-    """An Executor that runs the task at once: the callback's whole path becomes synchronous."""
-
-    def submit(self, fn, *args):
-        fn(*args)
-
-    def shutdown(self, wait: bool = True) -> None:
-        pass
-
-
-class InlineRunner(Runner):
-    """The real Runner's processing, done in the caller's thread (no pool, no polling)."""
-
-    def submit(self, event) -> None:
-        self.submitted.append(event)
-        self._process(event)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.submitted: list = []
 
 
 def feishu_settings(fake, **overrides) -> FeishuSettings:
@@ -95,6 +72,11 @@ def reaction(event_id: str, emoji: str, *, user: str, message_id: str) -> dict:
     data["event"].update(message_id=message_id, reaction_type={"emoji_type": emoji})
     data["event"]["user_id"]["open_id"] = user
     return data
+
+
+def inbox(app) -> list[InboxEvent]:
+    with app.sessions() as s:
+        return list(s.scalars(select(InboxEvent).order_by(InboxEvent.id)))
 
 
 def item(app) -> Item | None:

@@ -46,8 +46,8 @@ def test_forged_or_replayed_callbacks_are_rejected(tamper):
         body, headers = callback(EVENT, at=NOW.replace(minute=6))
     elif tamper == "missing":
         del headers["X-Lark-Signature"]
-    elif tamper == "wrong key":
-        body, headers = callback(EVENT, key="another-key", sign_with=KEY)
+    elif tamper == "wrong key":  # encrypted and signed with a guessed key
+        body, headers = callback(EVENT, key="another-key")
     with pytest.raises(Rejected):
         _open(body, headers)
 
@@ -101,3 +101,18 @@ def test_token_only_callbacks_must_be_recent():
         _open(json.dumps(stale).encode(), {}, key="")
     with pytest.raises(Rejected):
         _open(json.dumps({**fresh, "header": "not an object"}).encode(), {}, key="")
+
+
+def test_a_card_click_dated_in_microseconds_is_recent():
+    """card.action.trigger's header.create_time is in microseconds, events' in milliseconds."""
+    fresh = {"schema": "2.0", "header": {"event_id": "c1", "token": TOKEN, "create_time": str(int(NOW_TS * 10**6))}}
+    assert _open(json.dumps(fresh).encode(), {}, key="")["header"]["event_id"] == "c1"
+    stale = {**fresh, "header": {**fresh["header"], "create_time": str(int((NOW_TS - 600) * 10**6))}}
+    with pytest.raises(Rejected, match="away from now"):
+        _open(json.dumps(stale).encode(), {}, key="")
+
+
+def test_a_signed_body_that_does_not_decrypt_is_malformed_not_forged():
+    body, headers = callback(EVENT, key="another-key", sign_with=KEY)  # Feishu's signature, broken content
+    with pytest.raises(ValueError):
+        _open(body, headers)
