@@ -35,10 +35,14 @@ def _line(ctx: Ctx, dept: Department) -> str:
 
 
 def _people(ctx: Ctx, segment: str, role: str) -> list[User]:
-    refs = grammar.find_mentions(segment)
+    refs, stray = grammar.take_people(segment)
+    name = ROLE_NAMES[role][1 if ctx.lang == "en" else 0]
     if not refs:
-        name = ROLE_NAMES[role][1 if ctx.lang == "en" else 0]
         raise UserError(t(ctx.lang, "dept.need_mentions", role=name) + "\n" + usage(ctx.lang, "dept"))
+    if stray:  # a word we would otherwise drop: say so rather than guess
+        raise UserError(t(ctx.lang, "dept.stray", words=stray, role=name) + "\n" + usage(ctx.lang, "dept"))
+    if role == "head" and len(refs) > 1:
+        raise UserError(t(ctx.lang, "dept.one_head"))
     people = []
     for ref in refs:
         target = resolve_target(ctx, ref)
@@ -125,9 +129,9 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
                 raise UserError(t(ctx.lang, "settings.bad_country", value=value))
             settings["country"] = code
         elif key in ("managers", "manager", "管理者", "经理", "上级"):
-            refs = grammar.find_mentions(" ".join(words[1:]))
+            refs, stray = grammar.take_people(" ".join(words[1:]))
             people = [resolve_target(ctx, r).user for r in refs]
-            if not refs or None in people:
+            if not refs or stray or None in people:
                 raise UserError(usage(ctx.lang, "settings"))
             settings["managers"] = [u.user_id for u in people]
         else:

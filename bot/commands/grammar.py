@@ -58,7 +58,8 @@ def split_command(text: str, *, addressed: bool) -> CommandLine | None:
     if not slash and not addressed:
         return None
     body = text[1:] if slash else text
-    word, _, rest = body.partition(" ")
+    # The command word ends at any whitespace: "/待办\n@李工 …" is common on phones.
+    word, rest = (re.split(r"\s", body, maxsplit=1) + [""])[:2]
     if not word:
         return CommandLine("help", "", "") if addressed else None
     # "/进度#3" and full-width spaces happen on phones.
@@ -100,21 +101,51 @@ def take_leading_mention(rest: str) -> tuple[MentionRef | None, str]:
     refs = find_mentions(rest)
     if not refs or refs[0].span[0] != 0:
         return None, rest
-    return refs[0], rest[refs[0].span[1]:].strip()
+    return refs[0], rest[refs[0].span[1]:].lstrip(SEPARATORS + ":：").strip()
+
+
+SEPARATORS = " ,，;；、"
+BRACKETS = "[]【】()（）"
 
 
 def take_flags(text: str, flags: dict[str, tuple[str, ...]]) -> tuple[set[str], str]:
-    """Remove standalone flag words (or 【flag】/[flag]) anywhere in `text`."""
+    """Remove flag words: bracketed (【紧急】, [urgent]) anywhere, bare ones only at either end.
+
+    A bare word inside a sentence is part of it: "fix the urgent bug" keeps its title.
+    """
+    def flag_of(word: str, bracketed_only: bool) -> str | None:
+        if bracketed_only and not (word[:1] in BRACKETS and word[-1:] in BRACKETS):
+            return None
+        bare = word.strip(BRACKETS + SEPARATORS).lower()
+        return next((flag for flag, spellings in flags.items() if bare in spellings), None)
+
+    words = text.split()
     found: set[str] = set()
-    words = []
-    for word in text.split():
-        bare = word.strip("[]【】()（）").lower()
-        hit = next((flag for flag, spellings in flags.items() if bare in spellings), None)
+    while words and (hit := flag_of(words[0], False)):
+        found.add(hit)
+        words.pop(0)
+    while words and (hit := flag_of(words[-1], False)):
+        found.add(hit)
+        words.pop()
+    kept = []
+    for word in words:
+        hit = flag_of(word, True)
         if hit:
             found.add(hit)
         else:
-            words.append(word)
-    return found, " ".join(words)
+            kept.append(word)
+    return found, " ".join(kept)
+
+
+def take_people(text: str, connectors: tuple[str, ...] = ("和", "与", "及", "以及", "跟", "and", "&", "+")
+                ) -> tuple[list[MentionRef], str]:
+    """The mentions in `text` and the words left over once mentions and "and"s are gone."""
+    refs = find_mentions(text)
+    rest = text
+    for ref in reversed(refs):
+        rest = rest[:ref.span[0]] + " " + rest[ref.span[1]:]
+    words = [w for w in re.split(r"[\s,，;；、]+", rest) if w and w.lower() not in connectors]
+    return refs, " ".join(words)
 
 
 def split_markers(text: str, markers: dict[str, str],
@@ -136,7 +167,7 @@ def split_markers(text: str, markers: dict[str, str],
     hits.sort()
     if not hits:
         return text.strip(), {}
-    head = text[: hits[0][0]].strip()
+    head = text[: hits[0][0]].strip(SEPARATORS + "\t\n")
     segments = {}
     for i, (_start, end, field) in enumerate(hits):
         stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)

@@ -44,14 +44,25 @@ def split_with_deadline(ctx: Ctx, text: str, markers: dict[str, str]) -> tuple[s
     """
     for position in reversed(grammar.marker_positions(text, markers["deadline"])):
         head, parts = grammar.split_markers(text, markers, at={"deadline": position})
+        phrase = parts.get("deadline", "")
         try:
-            parse_deadline(parts.get("deadline", ""), now=ctx.now, calendar=ctx.calendar)
+            parse_deadline(phrase, now=ctx.now, calendar=ctx.calendar)
         except DeadlineError as err:
             if err.code == "past":
                 return head, parts
+            if not head and (title := _title_after_deadline(ctx, phrase)):
+                # "截止周五 完成前端": the deadline came first and the task follows it.
+                return title, {**parts, "deadline": phrase[:len(phrase) - len(title)].strip()}
             continue
         return head, parts
     return grammar.split_markers(text, markers)
+
+
+def _title_after_deadline(ctx: Ctx, phrase: str) -> str:
+    try:
+        return split_deadline(phrase, now=ctx.now, calendar=ctx.calendar)[1]
+    except DeadlineError:
+        return ""
 
 
 def resolve_target(ctx: Ctx, ref: grammar.MentionRef) -> Target:
@@ -71,7 +82,8 @@ def _owner_of(ctx: Ctx, target: Target):
 
 
 def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: datetime | None,
-            standard: str | None = None, urgency: str = "normal", approver=None) -> None:
+            standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None) -> None:
+    """`note`: words the grammar found no field for; kept on the creation record, shown on the card."""
     now = ctx.now
     item = Item(
         kind=kind, chat=ctx.chat, title=title, initiator=ctx.actor, owner=_owner_of(ctx, target),
@@ -81,7 +93,8 @@ def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: dateti
     ctx.session.add(item)
     ctx.session.flush()
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
-                   from_status=None, data={"deadline": deadline.isoformat() if deadline else None}, bump=False)
+                   from_status=None, note=note, data={"deadline": deadline.isoformat() if deadline else None},
+                   bump=False)
     actions.post_card(ctx, item)
 
 
@@ -90,24 +103,40 @@ def cmd_todo(ctx: Ctx, rest: str) -> None:
     if ref is None:
         raise UserError(t(ctx.lang, "need_owner") + "\n" + usage(ctx.lang, "todo"))
     head, parts = split_with_deadline(ctx, rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER})
+    approver, note = _approver(ctx, parts.get("approver", ""))
+    if not head and note:  # "/todo @lee approver @wang write the spec": the task follows the approver
+        head, note = note, None
     if not head:
         raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "todo"))
     target = resolve_target(ctx, ref)
     deadline = deadline_from(ctx, parts["deadline"]) if parts.get("deadline") else None
-    approver = None
-    if parts.get("approver"):
-        approver_ref, _ = grammar.take_leading_mention(parts["approver"])
-        approver = resolve_target(ctx, approver_ref).user if approver_ref else None
     _create(ctx, kind="action", target=target, title=head, deadline=deadline,
-            standard=parts.get("standard") or None, approver=approver)
+            standard=parts.get("standard") or None, approver=approver, note=note)
+
+
+def _approver(ctx: Ctx, segment: str):
+    """The one person after "approver"/"审批人", and the words that follow them (kept as a note)."""
+    refs = grammar.find_mentions(segment)
+    if not refs:
+        return None, None
+    if len(refs) > 1:
+        raise UserError(t(ctx.lang, "one_approver"))
+    target = resolve_target(ctx, refs[0])
+    if target.user is None:
+        raise UserError(t(ctx.lang, "dept.dept_as_person", name=refs[0].name))
+    note = segment[refs[0].span[1]:].strip(grammar.SEPARATORS + "\t\n")
+    return target.user, note or None
 
 
 def cmd_ask(ctx: Ctx, rest: str) -> None:
-    flags, rest = grammar.take_flags(rest, URGENCY_FLAGS)
+    flags, rest = grammar.take_flags(rest, URGENCY_FLAGS)  # "紧急 @技术部 …", "… 截止 明天 紧急"
     ref, rest = grammar.take_leading_mention(rest)
     if ref is None:
         raise UserError(t(ctx.lang, "need_target") + "\n" + usage(ctx.lang, "ask"))
+    more, rest = grammar.take_flags(rest, URGENCY_FLAGS)  # "@技术部 紧急 …"
     head, parts = split_with_deadline(ctx, rest, {"deadline": DEADLINE})
+    last, head = grammar.take_flags(head, URGENCY_FLAGS)  # "… 紧急 截止 明天"
+    flags |= more | last
     if not head:
         raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "ask"))
     target = resolve_target(ctx, ref)
@@ -154,8 +183,8 @@ def _require(ctx: Ctx, value: str, what: str, command: str) -> str:
 
 
 def cmd_ack(ctx: Ctx, rest: str) -> None:
-    item, _ = item_and_rest(ctx, rest, "ack")
-    actions.ack(ctx, item)
+    item, note = item_and_rest(ctx, rest, "ack")
+    actions.ack(ctx, item, note or None)
 
 
 def cmd_progress(ctx: Ctx, rest: str) -> None:
@@ -181,8 +210,8 @@ def cmd_done(ctx: Ctx, rest: str) -> None:
 
 
 def cmd_confirm(ctx: Ctx, rest: str) -> None:
-    item, _ = item_and_rest(ctx, rest, "confirm")
-    actions.confirm(ctx, item)
+    item, note = item_and_rest(ctx, rest, "confirm")
+    actions.confirm(ctx, item, note or None)
 
 
 def cmd_reject(ctx: Ctx, rest: str) -> None:

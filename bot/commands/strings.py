@@ -90,6 +90,10 @@ T: dict[str, tuple[str, str]] = {
     "need_reason": ("请写上原因。", "Please give a reason."),
     "need_percent": ("请写进度百分比（0-100%），例如 60%。", "Give the progress as a percentage (0-100%), e.g. 60%."),
     "need_deadline": ("请写新的截止时间。", "Give the new deadline."),
+    "one_approver": (
+        "一个事项只有一位审批人，请只 @ 一位（其他验收要求可写在「标准：」后面）。",
+        "An item has one approver; mention just one (other sign-offs can go after \"standard:\").",
+    ),
     "need_risk": ("风险请写「高」或「正常」。", "Risk is \"high\" or \"normal\"."),
     "dept.list_empty": ("还没有登记部门。{usage}", "No departments yet. {usage}"),
     "dept.list_title": ("部门（{n}）", "Departments ({n})"),
@@ -97,6 +101,8 @@ T: dict[str, tuple[str, str]] = {
     "dept.saved": ("已更新部门 {line}", "Department saved. {line}"),
     "dept.too_many_liaisons": ("每个部门最多 2 名对接人。", "A department has at most 2 liaisons."),
     "dept.need_mentions": ("「{role}」后面请 @ 具体的人。", "Mention people after \"{role}\"."),
+    "dept.stray": ("没看懂「{words}」：「{role}」后面只写 @人。", "I don't understand \"{words}\": only @people go after \"{role}\"."),
+    "dept.one_head": ("每个部门只有一位负责人，请只 @ 一位。", "A department has one head; mention just one."),
     "dept.dept_as_person": ("{name} 是部门，这里需要具体的人。", "{name} is a department; a person is needed here."),
     "settings.show": (
         "本群设置：语言 {lang}，时区 {timezone}，节假日 {country}，日报 {daily}，周报 {weekly}，周报和升级抄送 {managers}。",

@@ -125,7 +125,7 @@ def _note(ctx: Ctx, note: str | None) -> str:
     return t(ctx.lang, "r.note", note=note) if note else ""
 
 
-def ack(ctx: Ctx, item: Item) -> None:
+def ack(ctx: Ctx, item: Item, note: str | None = None) -> None:
     check_allowed(ctx, item, "ack")
     if ctx.actor.id != item.owner_id:  # a department member picks the request up: a re-assignment
         previous = item.owner
@@ -133,9 +133,9 @@ def ack(ctx: Ctx, item: Item) -> None:
         record(session=ctx.session, item=item, actor=ctx.actor, action="reassign", now=ctx.now,
                from_status=item.status, note=f"{previous.name if previous else '—'} → {ctx.actor.name}",
                data={"from": previous.user_id if previous else None, "to": ctx.actor.user_id}, bump=False)
-    _transition(ctx, item, "ack")
+    _transition(ctx, item, "ack", note=note)
     item.acknowledged_at = ctx.now
-    _say(ctx, item, t(ctx.lang, "r.ack", id=item.id, actor=at(ctx.actor)))
+    _say(ctx, item, t(ctx.lang, "r.ack", id=item.id, actor=at(ctx.actor), note=_note(ctx, note)))
 
 
 def progress(ctx: Ctx, item: Item, percent: int, note: str | None) -> None:
@@ -168,10 +168,10 @@ def done(ctx: Ctx, item: Item, note: str | None) -> None:
          + "\n" + t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.id))
 
 
-def confirm(ctx: Ctx, item: Item) -> None:
-    _transition(ctx, item, "confirm")
+def confirm(ctx: Ctx, item: Item, note: str | None = None) -> None:
+    _transition(ctx, item, "confirm", note=note)
     item.closed_at = ctx.now
-    _say(ctx, item, t(ctx.lang, "r.confirm", id=item.id, actor=at(ctx.actor)))
+    _say(ctx, item, t(ctx.lang, "r.confirm", id=item.id, actor=at(ctx.actor), note=_note(ctx, note)))
 
 
 def reject(ctx: Ctx, item: Item, reason: str) -> None:

@@ -70,6 +70,9 @@ def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, l
             fields.append((t(lang, "f.blocker_eta"), format_deadline(item.blocker_eta, lang=lang, calendar=calendar)))
     if item.rework_count:
         fields.append((t(lang, "f.rework"), str(item.rework_count)))
+    note = next((row.note for row in item.history if row.action == "created"), None)
+    if note:  # words typed at creation that fit no field: shown, never dropped
+        fields.append((t(lang, "f.note"), note))
     return Card(title=title, fields=tuple(fields), lines=lines, buttons=buttons_for(item, lang))
 
 
@@ -85,8 +88,8 @@ def _history_note(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str |
     """The row's detail in the reader's language: dates and risk levels are stored as data."""
     data = row.data or {}
     fmt = lambda iso: format_deadline(datetime.fromisoformat(iso), lang=lang, calendar=calendar) if iso else "—"  # noqa: E731
-    if row.action == "created" and data.get("deadline"):
-        return fmt(data["deadline"])
+    if row.action == "created":  # its note, if any, is a field of the card above the history
+        return fmt(data["deadline"]) if data.get("deadline") else None
     if row.action == "extend" and "new" in data:
         return f"{fmt(data.get('old'))} → {fmt(data['new'])}: {data.get('reason', '')}"
     if row.action == "risk" and data.get("risk"):

@@ -45,6 +45,7 @@ T: dict[str, tuple[str, str]] = {
     "f.blocker": ("受阻原因", "Blocked by"),
     "f.blocker_eta": ("预计解决", "Expected fix"),
     "f.rework": ("返工", "Rework"),
+    "f.note": ("备注", "Note"),
     "f.urgency": ("优先级", "Priority"),
     "no_deadline": ("未设置（/延期 #{id} 日期 原因）", "none (/extend #{id} DATE REASON)"),
     "overdue_suffix": ("（已逾期）", " (overdue)"),
@@ -69,7 +70,7 @@ T: dict[str, tuple[str, str]] = {
     "sla.hours": ("{n} 个工作小时", "{n} working hours"),
     "sla.minutes": ("{n} 分钟", "{n} minutes"),
     # replies to state changes
-    "r.ack": ("✔ #{id} 已收到，{actor} 跟进中。", "✔ #{id} acknowledged; {actor} is on it."),
+    "r.ack": ("✔ #{id} 已收到，{actor} 跟进中{note}。", "✔ #{id} acknowledged; {actor} is on it{note}."),
     "r.progress": ("📈 #{id} 进度 {progress}%{note}", "📈 #{id} at {progress}%{note}"),
     "r.unblocked": ("（受阻已解除）", " (no longer blocked)"),
     "r.block": (
@@ -78,7 +79,7 @@ T: dict[str, tuple[str, str]] = {
     ),
     "r.block_eta": ("，预计 {eta} 解决", ", expected fix {eta}"),
     "r.done": ("🎉 #{id} {actor} 已完成{note}。", "🎉 #{id} reported done by {actor}{note}."),
-    "r.confirm": ("✅ #{id} 已由 {actor} 确认验收，闭环。", "✅ #{id} confirmed by {actor}; closed."),
+    "r.confirm": ("✅ #{id} 已由 {actor} 确认验收，闭环{note}。", "✅ #{id} confirmed by {actor}; closed{note}."),
     "r.reject": (
         "❌ #{id} 被 {actor} 驳回：{reason}。{owner} 请返工（第 {n} 次）。",
         "❌ #{id} rejected by {actor}: {reason}. {owner}, please rework it (rework count: {n}).",
