@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -44,25 +46,27 @@ class ChatModes:
     `chat_type`), else asked once of Feishu (`chat_mode`, needs im:chat:readonly; without
     it the chat counts as a group)."""
 
-    def __init__(self, api: FeishuApi) -> None:
-        self.api = api
-        self._p2p: dict[str, bool] = {}
+    def __init__(self, api: FeishuApi, *, miss_ttl: float = 600,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.api, self.miss_ttl, self.clock = api, miss_ttl, clock
+        self._p2p: dict[str, tuple[bool, float]] = {}  # chat -> (one-to-one?, known until)
         self._lock = threading.Lock()
 
-    def learn(self, chat_id: str, p2p: bool) -> None:
+    def learn(self, chat_id: str, p2p: bool, ttl: float = float("inf")) -> None:
         if chat_id:
             with self._lock:
-                self._p2p[chat_id] = p2p
+                self._p2p[chat_id] = (p2p, self.clock() + ttl)
 
     def is_p2p(self, chat_id: str) -> bool:
         with self._lock:
             known = self._p2p.get(chat_id)
-        if known is not None:
-            return known
+        if known is not None and known[1] > self.clock():
+            return known[0]
         try:
             data = self.api.call("GET", CHAT_PATH.format(chat_id)).get("data") or {}
-        except Exception as err:  # no permission, network: a group, asked again next time
+        except Exception as err:  # no permission, network: a group for now, asked again later
             log.info("cannot tell whether chat %s is one-to-one: %s", chat_id, err)
+            self.learn(chat_id, False, self.miss_ttl)
             return False
         p2p = data.get("chat_mode") == "p2p"
         self.learn(chat_id, p2p)

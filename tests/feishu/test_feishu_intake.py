@@ -119,6 +119,10 @@ def test_a_click_in_another_group_is_refused_with_that_reason(app, runtime, clie
     payload["event"]["context"]["open_chat_id"] = "oc_elsewhere"
     toast = post(client, payload).json()["toast"]
     assert toast["type"] == "error" and "另一个群" in toast["content"]
+    payload["header"]["event_id"] = "ev-click-2"
+    post(client, payload)
+    # no scope to read the chat (the fake refuses): asked once, then taken as a group for a while
+    assert len([c for c in fake.calls if c.path.startswith("/open-apis/im/v1/chats/")]) == 1
 
 
 def test_token_only_mode_accepts_a_click_dated_in_microseconds(app, runner, fake):
