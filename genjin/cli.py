@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import tempfile
@@ -11,6 +10,7 @@ from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
+from genjin import logs
 from genjin.config import ConfigError, Settings, load_settings
 
 INTERACTIVE_HELP = """\
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"genjin: {err}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup(settings, command)  # JSON lines when serving a platform; secrets redacted
     db = getattr(args, "db", None) or os.environ.get("GENJIN_DATABASE_URL") or None
     try:
         if command == "console":

@@ -102,6 +102,7 @@ class Settings(Section):
     database_url: str = ""
     lang: Literal["zh", "en"] = "zh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    log_format: Literal["", "json", "text"] = ""  # "": JSON under `genjin run` with a platform, else text
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     rules: RulesSettings = Field(default_factory=RulesSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)

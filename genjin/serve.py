@@ -19,6 +19,7 @@ from typing import Protocol
 from bot.dispatch import Outcome
 from bot.events import IncomingEvent
 from bot.ports import Sender
+from genjin import metrics
 from genjin.app import App
 from genjin.config import ConfigError, Settings
 from reminders.scheduler import Scheduler
@@ -160,6 +161,7 @@ class Runner:
             self._record_failure(row_id, err)
             return None
         self._wake.set()  # replies may be waiting in the outbox
+        metrics.event_done(platform, event_id, event, outcome, row.received_at, self.clock())
         return outcome
 
     def _record_failure(self, row_id: int, err: Exception) -> None:
@@ -221,18 +223,21 @@ def build_runtimes(settings: Settings, runner: Runner) -> list[PlatformRuntime]:
     return runtimes
 
 
-def build_asgi(runtimes: list[PlatformRuntime]):
+def build_asgi(runtimes: list[PlatformRuntime], app: App | None = None):
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    async def healthz(_request):
-        # A runtime may report a dead long connection; a monitor then sees 503.
-        health = {r.platform: getattr(r, "healthy", lambda: True)() for r in runtimes}
-        ok = all(health.values())
-        return JSONResponse({"ok": ok, "platforms": health}, status_code=200 if ok else 503)
+    probe = metrics.Probe(app.engine, [r.platform for r in runtimes]) if app is not None else None
 
-    routes = [Route("/healthz", healthz)]
+    async def healthz(_request):
+        # A runtime may report a dead long connection, the database may not answer: a monitor then sees 503.
+        health = {r.platform: getattr(r, "healthy", lambda: True)() for r in runtimes}
+        database = await probe.database_up() if probe is not None else None
+        ok = all(health.values()) and database is not False
+        return JSONResponse({"ok": ok, "database": database, "platforms": health}, status_code=200 if ok else 503)
+
+    routes = [Route("/healthz", healthz), *(probe.routes() if probe is not None else [])]
     for runtime in runtimes:
         routes += runtime.routes()
     return Starlette(routes=routes)
@@ -258,12 +263,13 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
     try:
         runtimes = build_runtimes(settings, runner)
         for runtime in runtimes:
-            runner.start_delivery(runtime.platform, runtime.sender)
+            runner.start_delivery(runtime.platform, metrics.CountingSender(runtime.platform, runtime.sender))
             _start(runtime)
         runner.start()
         scheduler.start()
-        uvicorn.run(build_asgi(runtimes), host=settings.server.host, port=settings.server.port,
-                    log_level=settings.log_level.lower())
+        # log_config=None: uvicorn's records go through our handler (JSON, redaction) like the rest.
+        uvicorn.run(build_asgi(runtimes, app), host=settings.server.host, port=settings.server.port,
+                    log_level=settings.log_level.lower(), log_config=None)
     finally:  # stop taking work in, drain events and delivery, then close clients and the database
         if scheduler.running:
             scheduler.stop()
