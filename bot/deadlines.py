@@ -230,7 +230,7 @@ def _match_at(s: str, pos: int, c: _Ctx) -> tuple[datetime, int] | None:
     cands: list[tuple[datetime, int]] = []
     tz, work_end = c.cal.tz, c.cal.config.work_end
 
-    def dates_at(p: int) -> list[tuple[_Hit, int]]:
+    def dates_at(p: int) -> list[tuple[tuple[date, str | None] | datetime, int]]:  # the hits, Nones dropped
         out: list[tuple[_Hit, int]] = []
         for pat, handler in _DATE_PATTERNS:
             if (dm := pat.match(s, p)) is not None:

@@ -8,8 +8,9 @@ with its error, never dropped.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, Result, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,13 +41,13 @@ def claim(*, session: Session, now: datetime, owner: str, row_id: int | None = N
     query = query.where(InboxEvent.id == row_id) if row_id is not None else query.order_by(InboxEvent.id)
     won = []
     for candidate in session.scalars(query.limit(limit)).all():
-        taken = session.execute(
+        taken = _rows(session.execute(
             update(InboxEvent)
             .where(InboxEvent.id == candidate, InboxEvent.status == "pending",
                    or_(InboxEvent.claimed_until.is_(None), InboxEvent.claimed_until < now))
             .values(claimed_until=now + LEASE, claimed_by=owner)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if taken:
             won.append(candidate)
     return won
@@ -54,17 +55,17 @@ def claim(*, session: Session, now: datetime, owner: str, row_id: int | None = N
 
 def finish(*, session: Session, row_id: int, owner: str, now: datetime) -> bool:
     """Mark our leased row done (in the transaction that applied it); False if it is not ours now."""
-    return bool(session.execute(
+    return bool(_rows(session.execute(
         update(InboxEvent)
         .where(InboxEvent.id == row_id, InboxEvent.status == "pending", InboxEvent.claimed_by == owner)
         .values(status="done", processed_at=now, claimed_until=None, claimed_by=None)
         .execution_options(synchronize_session=False)
-    ).rowcount)
+    )))
 
 
 def fail(*, session: Session, row_id: int, error: str, retry_at: datetime | None) -> int:
     """Record a failed try: wait until `retry_at`, or give up for good (kept) when None. Returns tries so far."""
-    row = session.get(InboxEvent, row_id)
+    row = session.get_one(InboxEvent, row_id)
     row.attempts += 1
     row.last_error = error[:2000]
     row.claimed_until = row.claimed_by = None
@@ -77,6 +78,11 @@ def fail(*, session: Session, row_id: int, error: str, retry_at: datetime | None
 
 def prune(*, session: Session, before: datetime) -> int:
     """Forget processed payloads older than `before`; failed ones stay for someone to look at."""
-    return session.execute(
+    return _rows(session.execute(
         delete(InboxEvent).where(InboxEvent.status == "done", InboxEvent.processed_at < before)
-    ).rowcount
+    ))
+
+
+def _rows(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (Session.execute is typed as returning a plain Result)."""
+    return cast(CursorResult[Any], result).rowcount
