@@ -135,13 +135,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logs.setup(settings, command)  # JSON lines when serving a platform; secrets redacted
     db = getattr(args, "db", None) or os.environ.get("GENJIN_DATABASE_URL") or None
+    from storage.db import DatabaseUnavailable  # here, not at the top: `genjin --help` needs no SQLAlchemy
+
     try:
         if command == "console":
             return _console(settings, db=db, script=args.script, now=args.now, chat=args.chat)
         if command == "demo":
             return _demo(settings)
         return _run(settings, db)
-    except ConfigError as err:
+    except (ConfigError, DatabaseUnavailable) as err:  # one plain line, like a bad setting
         print(f"genjin: {err}", file=sys.stderr)
         return 2
 

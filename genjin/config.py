@@ -113,7 +113,11 @@ class Settings(Section):
         if self.database_url:
             return self.database_url
         folder = Path(user_data_dir("genjin", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"cannot create the data folder {folder} ({err.strerror}); "
+                              "set database_url or GENJIN_DATABASE_URL") from None
         return f"sqlite:///{folder / 'genjin.sqlite3'}"
 
     def policy(self) -> Policy:
