@@ -4,10 +4,15 @@ A message's platform id is "<channel>:<ts>" (parse.py reads reactions and clicks
 back into the same form). Errors are sorted for the delivery loop: 429 ->
 RetryLater(Retry-After), refusals that will never succeed -> PermanentFailure,
 anything else is raised as is and retried with backoff.
+
+chat.postMessage has no idempotency key, so every post carries its outbox key in
+message metadata; when an earlier try may have landed (a timeout, a crash), the
+recent history is searched for that tag before posting again.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +24,11 @@ from adapters.slack.render import render
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure, RetryLater
 
+log = logging.getLogger(__name__)
+METADATA_TYPE = "genjin_outbox"
+LOOKBACK = 24 * 3600  # seconds of history searched for an earlier try (delivery retries for a day)
+PAGES = 5  # of 200 messages: a busy channel's day
+
 # Web API errors that no retry can fix (the channel is gone, the bot is not let in ...).
 PERMANENT_ERRORS = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "channel_is_archived", "msg_too_long",
@@ -26,7 +36,10 @@ PERMANENT_ERRORS = frozenset({
     "message_not_found", "cant_update_message", "edit_window_closed", "user_not_found",
     "user_disabled", "user_not_visible", "cannot_dm_bot", "account_inactive", "token_revoked",
     "invalid_auth", "not_authed", "missing_scope", "not_allowed_token_type", "team_access_not_granted",
+    "msg_blocks_too_long", "invalid_metadata_format", "invalid_metadata_schema",
 })
+# The client for a conversation (a channel or a user id) and the workspace, when known.
+ClientFor = Callable[[str, str | None], WebClient]
 
 
 def classify(err: SlackApiError) -> Exception:
@@ -53,41 +66,78 @@ def split_id(platform_id: str) -> tuple[str, str]:
 
 
 class SlackSender:
-    """One per workspace; paces posts to about one per second per channel, as Slack asks."""
+    """Paces posts to about one per second per channel, as Slack asks; speaks for each
+    workspace with its own token (`clients`), or for one with a plain WebClient."""
 
-    def __init__(self, client: WebClient, *, min_interval: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.client, self.min_interval, self.clock, self.sleep = client, min_interval, clock, sleep
+    def __init__(self, clients: WebClient | ClientFor, *, lang: str = "en", min_interval: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 wall: Callable[[], float] = time.time) -> None:
+        self.client_for: ClientFor = (lambda _to, _team: clients) if isinstance(clients, WebClient) else clients
+        self.lang, self.min_interval, self.clock, self.sleep, self.wall = lang, min_interval, clock, sleep, wall
         self._last_post: dict[str, float] = {}
         self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
              maybe_sent: bool = False) -> str:
-        text, blocks = render(msg)
+        text, blocks = render(msg, self.lang)
+        team = getattr(msg, "tenant", None)
         try:
-            if edit_of:
+            client = self.client_for(msg.chat_id or msg.user_id or "", team)
+            if edit_of:  # an edit is idempotent: no tag needed, no search
                 channel, ts = split_id(edit_of)
                 self._pace(channel)
-                self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks or [])
+                client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks or [])
                 return edit_of
-            channel = msg.chat_id or self._dm_channel(msg.user_id)
+            channel = msg.chat_id or self._dm_channel(client, msg.user_id)
             thread_ts = None
             if reply_to:
                 parent_channel, parent_ts = split_id(reply_to)
                 thread_ts = parent_ts if parent_channel == channel else None  # threads live in one channel
+            if maybe_sent:
+                found = self._find_earlier_try(client, channel, thread_ts, msg.key)
+                if found:
+                    return f"{channel}:{found}"
             self._pace(channel)
-            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
-                                                    thread_ts=thread_ts, unfurl_links=False)
+            response = client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, thread_ts=thread_ts, unfurl_links=False,
+                metadata={"event_type": METADATA_TYPE, "event_payload": {"key": msg.key, "outbox_id": outbox_id}})
             return f"{response['channel']}:{response['ts']}"
         except SlackApiError as err:
             raise classify(err) from err
 
-    def _dm_channel(self, user_id: str | None) -> str:
+    def _find_earlier_try(self, client: WebClient, channel: str, thread_ts: str | None, key: str) -> str | None:
+        """The ts of a post tagged with `key` in the last day, if an earlier try landed."""
+        window = dict(channel=channel, oldest=f"{self.wall() - LOOKBACK:.6f}", include_all_metadata=True,
+                      limit=200)
+        cursor = None
+        for _page in range(PAGES):
+            try:
+                if thread_ts:  # replies are not in the channel's history, only in their thread
+                    page = client.conversations_replies(ts=thread_ts, cursor=cursor, **window)
+                else:
+                    page = client.conversations_history(cursor=cursor, **window)
+            except SlackApiError as err:
+                if not isinstance(classify(err), PermanentFailure):
+                    raise  # a hiccup or 429: look again later rather than risk a second post
+                log.warning("cannot read %s to check for an earlier post of %s (%s); posting", channel, key,
+                            err.response.get("error"))
+                return None
+            for message in page.get("messages") or ():
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == METADATA_TYPE
+                        and (metadata.get("event_payload") or {}).get("key") == key):
+                    return message.get("ts")
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return None
+
+    def _dm_channel(self, client: WebClient, user_id: str | None) -> str:
         if not user_id:
             raise PermanentFailure("message has neither a chat nor a user")
         if user_id not in self._dm_channels:
-            response = self.client.conversations_open(users=user_id)
+            response = client.conversations_open(users=user_id)
             self._dm_channels[user_id] = response["channel"]["id"]
         return self._dm_channels[user_id]
 

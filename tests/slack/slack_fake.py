@@ -1,14 +1,19 @@
 """A loopback fake of Slack: the Web API (/api/<method>) and the Socket Mode websocket.
 
-Records every Web API call; answers with canned successes unless a failure was
-scripted with `fail_next`. The websocket endpoint (the URL apps.connections.open
-hands out) greets with hello, lets a test `push` envelopes, and records acks.
+Records every Web API call (and the token it came with); answers with canned
+successes unless a failure was scripted with `fail_next`, or `lose_answer_next` lets
+a post land but loses its answer (a timeout after Slack acted). Posts are kept per
+channel with their metadata, for conversations.history / .replies. Each bot token
+belongs to a workspace (`install`); oauth.v2.access hands out such tokens. The
+websocket endpoint (the URL apps.connections.open hands out) greets with hello, lets
+a test `push` envelopes, and records acks.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
 BOT_USER_ID = "UBOT"
+TRAPS = re.compile(r"<!(channel|here|everyone)[^>]*>|<!subteam\^")  # mass mentions in mrkdwn
 
 
 def wait_for(predicate, *, timeout: float = 5.0, what: str = "condition"):
@@ -39,7 +45,13 @@ class FakeSlack:
         self.names: dict[str, str] = {}
         self.closed_channels: set[str] = set()  # private channels / others' DMs the bot is not in
         self.responses: list[dict] = []  # what was posted to slash commands' response_urls
+        self.tokens: list[tuple[str, str]] = []  # (method, bot token) of every call
+        self.messages: dict[str, list[dict]] = {}  # channel -> posts (ts, text, blocks, metadata, thread_ts)
+        # bot token -> the workspace and bot it speaks for (auth.test); oauth.v2.access codes -> tokens
+        self.bots: dict[str, dict] = {"xoxb-test": {"team_id": "T1", "user_id": BOT_USER_ID, "bot_id": "BBOT"}}
+        self.codes: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
+        self._lost: set[str] = set()
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         self._sockets: list[ServerConnection] = []
@@ -62,6 +74,21 @@ class FakeSlack:
         """The next call of `method` gets this answer instead of a success."""
         self._failures.setdefault(method, []).append((status, body, headers or {}))
 
+    def lose_answer_next(self, method: str) -> None:
+        """The next call of `method` takes effect, but its caller gets a 503 (as after a timeout)."""
+        self._lost.add(method)
+
+    def install(self, team_id: str, bot_user_id: str, code: str) -> str:
+        """Slack's side of "Add to Slack" in `team_id`: oauth.v2.access will trade `code` for a token."""
+        token = f"xoxb-{team_id}"
+        self.bots[token] = {"team_id": team_id, "user_id": bot_user_id, "bot_id": "B" + bot_user_id}
+        self.codes[code] = token
+        return token
+
+    def tokens_for(self, method: str) -> list[str]:
+        with self._lock:
+            return [token for name, token in self.tokens if name == method]
+
     def calls_to(self, method: str) -> list[dict]:
         with self._lock:
             return [params for name, params in self.calls if name == method]
@@ -79,20 +106,40 @@ class FakeSlack:
 
     # -- the Web API -------------------------------------------------------------------
 
-    def answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+    def answer(self, method: str, params: dict, token: str = "") -> tuple[int, dict, dict]:
         with self._lock:
             self.calls.append((method, params))
+            self.tokens.append((method, token))
             scripted = self._failures.get(method)
             if scripted:
                 return scripted.pop(0)
+            lost = method in self._lost
+            self._lost.discard(method)
+        status, body, headers = self._succeed(method, params, token)
+        return (503, {"ok": False, "error": "service_unavailable"}, {}) if lost else (status, body, headers)
+
+    def _succeed(self, method: str, params: dict, token: str) -> tuple[int, dict, dict]:
         if method == "auth.test":
-            return 200, {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT", "team_id": "T1"}, {}
+            bot = self.bots.get(token) or self.bots["xoxb-test"]
+            return 200, {"ok": True, "user_id": bot["user_id"], "bot_id": bot["bot_id"], "team_id": bot["team_id"]}, {}
+        if method == "oauth.v2.access":
+            token = self.codes.pop(params.get("code", ""), "")
+            if not token:
+                return 200, {"ok": False, "error": "invalid_code"}, {}
+            bot = self.bots[token]
+            return 200, {"ok": True, "app_id": "A1", "access_token": token, "token_type": "bot",
+                         "scope": "commands,chat:write", "bot_user_id": bot["user_id"], "enterprise": None,
+                         "team": {"id": bot["team_id"], "name": f"Team {bot['team_id']}"},
+                         "authed_user": {"id": "U_INSTALLER"}, "is_enterprise_install": False}, {}
+        if method in ("conversations.history", "conversations.replies"):
+            return 200, {"ok": True, "messages": self._history(method, params), "has_more": False}, {}
         if method == "apps.connections.open":
             return 200, {"ok": True, "url": f"ws://127.0.0.1:{self._ws.socket.getsockname()[1]}/link/?ticket=t"}, {}
         if method in ("chat.postMessage", "chat.update"):
-            ts = params.get("ts") or f"1700000000.{next(self._ts):06d}"
+            ts = params.get("ts") or f"{int(time.time())}.{next(self._ts):06d}"
             if method == "chat.postMessage":
                 self.posted.append({"channel": params.get("channel"), "ts": ts, **params})
+                self.messages.setdefault(params.get("channel"), []).append({"ts": ts, **params})
             return 200, {"ok": True, "channel": params.get("channel"), "ts": ts,
                          "message": {"text": params.get("text"), "ts": ts}}, {}
         if method.startswith("response/"):
@@ -114,6 +161,27 @@ class FakeSlack:
                                               "profile": {"display_name": name, "real_name": name}}}, {}
         return 200, {"ok": False, "error": "unknown_method"}, {}
 
+    def _history(self, method: str, params: dict) -> list[dict]:
+        """Newest first; a channel's history leaves out thread replies, .replies is one thread."""
+        posts = self.messages.get(params.get("channel"), [])
+        oldest = float(params.get("oldest") or 0)
+        if method == "conversations.replies":
+            posts = [p for p in posts if p["ts"] == params.get("ts") or p.get("thread_ts") == params.get("ts")]
+        else:
+            posts = [p for p in posts if not p.get("thread_ts")]
+        with_metadata = params.get("include_all_metadata") in (True, "1", "true")
+        return [{"type": "message", "ts": p["ts"], "text": p.get("text"),
+                 **({"metadata": p["metadata"]} if with_metadata and p.get("metadata") else {})}
+                for p in reversed(posts) if float(p["ts"]) >= oldest]
+
+    def traps(self) -> list[str]:
+        """Mass mentions, and mentions of people not mentioned for real, in everything posted."""
+        found = []
+        for post in self.calls_to("chat.postMessage") + self.calls_to("chat.update"):
+            shown = json.dumps([post.get("text"), post.get("blocks")])
+            found += [m.group(0) for m in TRAPS.finditer(shown)]
+        return found
+
     def _handler_class(self):
         fake = self
 
@@ -124,7 +192,9 @@ class FakeSlack:
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
-                status, body, headers = fake.answer(self.path.removeprefix("/api/").lstrip("/"), params)
+                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                token = token or params.get("token", "")
+                status, body, headers = fake.answer(self.path.removeprefix("/api/").lstrip("/"), params, token)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

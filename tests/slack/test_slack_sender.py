@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 from slack_support import NOW
 
 from adapters.slack.render import mrkdwn
-from adapters.slack.sender import SlackSender
+from adapters.slack.sender import METADATA_TYPE, SlackSender
 from bot.events import Button, Card, OutgoingMessage
 from bot.ports import PermanentFailure, RetryLater
 from storage.models import OutboxMessage
@@ -98,3 +98,49 @@ def test_text_is_escaped_but_mentions_stay_real():
 def test_core_commands_are_spelled_as_genjin_subcommands():
     assert mrkdwn("report with /done #1; see https://x.io/done") == "report with /genjin done #1; see https://x.io/done"
     assert mrkdwn("完成后发送「/完成 #1」") == "完成后发送「/genjin 完成 #1」"
+
+
+def test_every_post_is_tagged_with_its_outbox_key(sender, fake):
+    sender.send(msg("digest:C1:2026-05-11", chat_id="C1", text="t"), outbox_id=41, reply_to=None, edit_of=None)
+    [post] = fake.calls_to("chat.postMessage")
+    assert post["metadata"] == {"event_type": METADATA_TYPE,
+                                "event_payload": {"key": "digest:C1:2026-05-11", "outbox_id": 41}}
+
+
+def test_a_post_whose_answer_was_lost_is_found_not_posted_twice(sender, fake):
+    card = msg("card:1", chat_id="C1", card=Card(title="#1 write spec"))
+    fake.lose_answer_next("chat.postMessage")  # Slack posted it; the answer never came back
+    with pytest.raises(SlackApiError):
+        sender.send(card, outbox_id=1, reply_to=None, edit_of=None)
+    sender.send(msg("other", chat_id="C1", text="later post"), outbox_id=2, reply_to=None, edit_of=None)
+    again = sender.send(card, outbox_id=1, reply_to=None, edit_of=None, maybe_sent=True)
+    first_ts = fake.messages["C1"][0]["ts"]
+    assert again == f"C1:{first_ts}"
+    assert len(fake.calls_to("chat.postMessage")) == 2  # the lost one and "later post": no second card
+    assert fake.calls_to("conversations.history")[0]["include_all_metadata"] == "1"
+
+
+def test_a_lost_thread_reply_is_looked_for_in_its_thread(sender, fake):
+    reply = msg("reply:1", chat_id="C1", text="noted")
+    fake.lose_answer_next("chat.postMessage")
+    with pytest.raises(SlackApiError):
+        sender.send(reply, outbox_id=3, reply_to="C1:1700.000001", edit_of=None)
+    again = sender.send(reply, outbox_id=3, reply_to="C1:1700.000001", edit_of=None, maybe_sent=True)
+    assert again == f"C1:{fake.messages['C1'][0]['ts']}"
+    assert fake.calls_to("conversations.replies")[0]["ts"] == "1700.000001"
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_maybe_sent_but_not_found_posts_once(sender, fake):
+    sender.send(msg("x", chat_id="C1", text="t"), outbox_id=5, reply_to=None, edit_of=None, maybe_sent=True)
+    assert len(fake.calls_to("conversations.history")) == 1 and len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_when_history_cannot_be_read_now_the_post_waits_and_when_never_it_goes(sender, fake):
+    fake.fail_next("conversations.history", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "3"})
+    with pytest.raises(RetryLater):  # a duplicate is worse than a short wait
+        sender.send(msg("y", chat_id="C1", text="t"), outbox_id=6, reply_to=None, edit_of=None, maybe_sent=True)
+    assert fake.calls_to("chat.postMessage") == []
+    fake.fail_next("conversations.history", 200, {"ok": False, "error": "missing_scope"})
+    sender.send(msg("y", chat_id="C1", text="t"), outbox_id=6, reply_to=None, edit_of=None, maybe_sent=True)
+    assert len(fake.calls_to("chat.postMessage")) == 1  # unreadable for good: post rather than lose it
