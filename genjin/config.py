@@ -69,15 +69,26 @@ class ServerSettings(Section):
 
 class SlackSettings(Section):
     mode: Literal["socket", "http"] = "socket"
-    bot_token: str = ""
+    bot_token: str = ""  # one workspace; or client_id + client_secret for "Add to Slack" in many
     app_token: str = ""
     signing_secret: str = ""
     api_url: str = "https://slack.com/api/"
     lang: Literal["zh", "en"] = "en"
+    # The OAuth install: installations are kept in the database, one bot token per workspace.
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: str = ""  # comma-separated bot scopes to ask for; empty: the manifest's
+    install_path: str = "/slack/install"  # the "Add to Slack" page
+    redirect_uri_path: str = "/slack/oauth_redirect"
+    redirect_uri: str = ""  # https://YOUR-HOST/slack/oauth_redirect, as in the app's OAuth settings
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id or self.client_secret)
 
     @property
     def configured(self) -> bool:
-        return bool(self.bot_token)
+        return bool(self.bot_token) or self.oauth
 
 
 class FeishuSettings(Section):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -259,3 +261,23 @@ class Reminder(Base):
     # The person reminded (for the per-person daily cap); None for group digests.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# -- Slack, installed in several workspaces ("Add to Slack", OAuth) ----------------------------
+# The installations and the OAuth states live in the schema of slack_sdk's SQLAlchemy stores,
+# which read and write these tables themselves; they are declared here so that the migrations
+# create them (an upgrade of slack_sdk that changes them fails tests/test_architecture.py).
+SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations")
+SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")
+
+
+class SlackConversation(Base):
+    """The workspace a Slack channel or user belongs to: an outgoing message names only a
+    channel or a user, and each workspace has a token of its own."""
+
+    __tablename__ = "slack_conversations"
+
+    conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
