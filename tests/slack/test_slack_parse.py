@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_support import DATA, NOW, load
 
-from adapters.slack.parse import to_event
+from adapters.slack.parse import event_key, to_event
 from bot.events import EventKind, Mention
 
 NAMES = {"U1": "Pat", "U2": "Lee"}
@@ -57,3 +57,16 @@ def test_a_reaction_on_a_direct_reminder_is_a_direct_event():
     event = to_event(payload, now=NOW, bot_user_id="UBOT", name_of=NAMES.get)
     assert event.is_direct and event.chat_id == "D0DM1"
     assert not to_event(load("reaction_added.json")["payload"], now=NOW, bot_user_id="UBOT").is_direct
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_what_intake_does_not_store_could_never_have_mattered(name):
+    payload = load(name)["payload"]
+    if event_key(payload) is None:
+        assert to_event(payload, now=NOW, bot_user_id="UBOT", name_of=NAMES.get) is None
+
+
+def test_both_copies_of_an_at_genjin_message_share_one_inbox_key():
+    mention, copy = load("app_mention.json")["payload"], load("message_mentioning_bot.json")["payload"]
+    assert mention["event_id"] != copy["event_id"]
+    assert event_key(mention) == event_key(copy) == "msg:C1:1778464800.000100"
