@@ -23,21 +23,22 @@ def display_name(user: dict) -> str | None:
 
 
 class UserNames:
-    """`names(user_id) -> str | None`; a failed lookup answers None and is tried again later."""
+    """`names(user_id, client=…) -> str | None`, asked with the user's workspace's client
+    (user ids are unique across Slack, so one cache serves every workspace); a failed
+    lookup answers None and is tried again later."""
 
-    def __init__(self, client: WebClient, *, ttl: float = 6 * 3600,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.client, self.ttl, self.clock = client, ttl, clock
+    def __init__(self, *, ttl: float = 6 * 3600, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.clock = ttl, clock
         self._cache: dict[str, tuple[str | None, float]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, user_id: str) -> str | None:
+    def __call__(self, user_id: str, *, client: WebClient) -> str | None:
         with self._lock:
             hit = self._cache.get(user_id)
         if hit is not None and self.clock() - hit[1] < self.ttl:
             return hit[0]
         try:
-            name = display_name(self.client.users_info(user=user_id)["user"])
+            name = display_name(client.users_info(user=user_id)["user"])
         except (SlackApiError, OSError, KeyError) as err:
             log.info("users.info %s failed: %s", user_id, err)
             return hit[0] if hit else None  # a stale name beats none

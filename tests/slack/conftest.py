@@ -26,4 +26,4 @@ def fake():
 def http_bot(app, fake):
     bot = HttpBot(app, fake)
     yield bot
-    bot.drain()
+    bot.close()

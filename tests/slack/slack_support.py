@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from slack_fake import FakeSlack, wait_for
+from slack_fake import FakeSlack
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
@@ -39,51 +39,42 @@ def count(app, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-class Probe:
-    """Stands in for the App in the Runner and notes each event the core has finished with."""
-
-    def __init__(self, app) -> None:
-        self.app, self.processed = app, []
-
-    def process(self, event, *, now):
-        try:
-            return self.app.process(event, now=now)
-        finally:
-            self.processed.append(event.event_id)
-
-
 class HttpBot:
-    """Genjin's Slack runtime in HTTP mode behind the real ASGI app, talking to the fake."""
+    """Genjin's Slack runtime in HTTP mode behind the real ASGI app, talking to the fake.
 
-    def __init__(self, app, fake: FakeSlack) -> None:
+    No intake workers run: a request is stored and acked, and `process()` then does
+    what a worker would, on the test's thread (so a "crash" is simply not calling it).
+    """
+
+    def __init__(self, app, fake: FakeSlack, **settings) -> None:
         self.app, self.fake = app, fake
-        settings = SlackSettings(mode="http", bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.api_url)
-        self.probe = Probe(app)
-        self.runner = Runner(self.probe, clock=lambda: NOW)
-        self.runtime = SlackRuntime(settings, self.runner)
+        settings = {"bot_token": "xoxb-test", **settings}
+        self.settings = SlackSettings(mode="http", signing_secret=SECRET, api_url=fake.api_url, **settings)
+        self.runner = Runner(app, clock=lambda: NOW)
+        self.runtime = SlackRuntime(self.settings, self.runner)
         self.waits: list[float] = []
         self.runtime.sender.sleep = self.waits.append  # pacing is recorded, never slept
         self.runtime.start()
-        self.client = TestClient(build_asgi([self.runtime]))
+        # https: Bolt's OAuth state cookie is a secure one
+        self.client = TestClient(build_asgi([self.runtime]), base_url="https://testserver")
 
-    def post_json(self, payload: dict, *, headers: dict | None = None, timestamp: int | None = None):
-        body = json.dumps(payload).encode()
+    def post(self, body: bytes, content_type: str, *, headers: dict | None = None, timestamp: int | None = None):
         return self.client.post("/slack/events", content=body, headers={
-            "Content-Type": "application/json", **sign(body, timestamp=timestamp), **(headers or {})})
+            "Content-Type": content_type, **sign(body, timestamp=timestamp), **(headers or {})})
 
-    def post_form(self, form: dict, *, timestamp: int | None = None):
-        body = urlencode(form).encode()
-        return self.client.post("/slack/events", content=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", **sign(body, timestamp=timestamp)})
+    def post_json(self, payload: dict, **kwargs):
+        return self.post(json.dumps(payload).encode(), "application/json", **kwargs)
 
-    def wait_processed(self, n: int) -> None:
-        """Wait until the core has handled `n` events in all (a request is acked before that)."""
-        wait_for(lambda: len(self.probe.processed) >= n, what=f"{n} processed events")
+    def post_form(self, form: dict, **kwargs):
+        return self.post(urlencode(form).encode(), "application/x-www-form-urlencoded", **kwargs)
+
+    def process(self) -> int:
+        """Process every stored payload, as the intake workers would; how many were taken."""
+        return self.runner.drain()
 
     def deliver(self, now: datetime = NOW) -> int:
         return self.app.deliver(platform="slack", sender=self.runtime.sender, now=now)
 
-    def drain(self) -> None:
-        """Wait until every acknowledged request has been processed (stops the workers)."""
+    def close(self) -> None:
         self.runtime.stop()
         self.runner.stop()
