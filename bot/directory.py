@@ -47,10 +47,17 @@ def upsert_user(*, session: Session, platform: str, user_id: str, name: str | No
     return user
 
 
-def find_department(*, session: Session, platform: str, name: str) -> Department | None:
-    return session.scalar(
-        select(Department).where(Department.platform == platform, func.lower(Department.name) == name.lower())
-    )
+def tenant_key(tenant: str | None) -> str:
+    """How a workspace is stored on departments: "" stands for "the only one"."""
+    return tenant or ""
+
+
+def find_department(*, session: Session, platform: str, tenant: str | None, name: str) -> Department | None:
+    """The department called `name` in this workspace; other workspaces' are never seen."""
+    return session.scalar(select(Department).where(
+        Department.platform == platform, Department.tenant == tenant_key(tenant),
+        func.lower(Department.name) == name.lower(),
+    ))
 
 
 def find_user_by_name(*, session: Session, platform: str, name: str) -> User | None:
@@ -67,12 +74,12 @@ class Target:
     department: Department | None
 
 
-def resolve(*, session: Session, platform: str, ref: MentionRef) -> Target | None:
+def resolve(*, session: Session, platform: str, tenant: str | None, ref: MentionRef) -> Target | None:
     """A real mention is that person; a typed `@name` is a department, else a known person."""
     if ref.user_id is not None:
         name = ref.name if ref.named else None  # a bare <@id> must not overwrite a known name
         return Target(upsert_user(session=session, platform=platform, user_id=ref.user_id, name=name), None)
-    dept = find_department(session=session, platform=platform, name=ref.name)
+    dept = find_department(session=session, platform=platform, tenant=tenant, name=ref.name)
     if dept is not None:
         return Target(None, dept)
     user = find_user_by_name(session=session, platform=platform, name=ref.name)

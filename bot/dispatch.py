@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.commands import admin, followup, grammar, views
+from bot.commands import admin, departments, followup, grammar, views
 from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
@@ -44,7 +44,7 @@ COMMANDS: dict[str, Handler] = {
     "list": views.cmd_list,
     "show": views.cmd_show,
     "help": views.cmd_help,
-    "dept": admin.cmd_dept,
+    "dept": departments.cmd_dept,
     "settings": admin.cmd_settings,
     "digest": followup.cmd_digest,
     "weekly": followup.cmd_weekly,

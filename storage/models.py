@@ -69,11 +69,16 @@ class User(Base):
 
 
 class Department(Base):
+    """A department of one workspace: its head, liaisons and members."""
+
     __tablename__ = "departments"
-    __table_args__ = (UniqueConstraint("platform", "name"),)
+    __table_args__ = (UniqueConstraint("platform", "tenant", "name", name="uq_departments_platform_tenant_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
+    # The workspace (Slack team id, Feishu tenant key); "" for a single-workspace deployment,
+    # not NULL, because a unique key treats NULLs as all different.
+    tenant: Mapped[str] = mapped_column(String(128), default="", server_default="")
     name: Mapped[str] = mapped_column(String(100))
     head_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     head: Mapped[User | None] = relationship(foreign_keys=[head_id])

@@ -66,7 +66,7 @@ def _title_after_deadline(ctx: Ctx, phrase: str) -> str:
 
 
 def resolve_target(ctx: Ctx, ref: grammar.MentionRef) -> Target:
-    target = resolve(session=ctx.session, platform=ctx.event.platform, ref=ref)
+    target = resolve(session=ctx.session, platform=ctx.event.platform, tenant=ctx.event.tenant, ref=ref)
     if target is None:
         raise UserError(item_strings.t(ctx.lang, "e.unknown_person", name="@" + ref.name))
     return target

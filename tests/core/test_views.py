@@ -192,8 +192,8 @@ def test_help_in_english(chat, app):
 def test_dept_registers_head_liaisons_and_members(chat, app):
     reply = one_reply(chat.run("@pm: /部门 技术部 负责人 @wang 对接人 @lee @li 成员 @zhang"))
     assert "已更新部门 技术部：负责人 @wang；对接人 @lee @li；成员 @zhang" in reply
-    # naming liaisons again replaces them
-    reply = one_reply(chat.run("@pm: /dept 技术部 liaison @zhao"))
+    # naming liaisons again replaces them (now the head's call)
+    reply = one_reply(chat.run("@wang: /dept 技术部 liaison @zhao"))
     assert "技术部：负责人 @wang；对接人 @zhao；成员 @zhang" in reply
     with app.sessions() as s:
         dept = s.scalar(select(Department))
