@@ -16,6 +16,7 @@ from genjin.config import Settings
 from reminders.delivery import deliver_due
 from storage import inbox
 from storage.db import make_engine, prune_processed, session_factory, upgrade
+from storage.write_gate import urgent
 
 log = logging.getLogger(__name__)
 DEDUPE_KEEP = timedelta(days=7)
@@ -47,7 +48,7 @@ class App:
 
     def store(self, *, platform: str, event_id: str, payload: dict, now: datetime) -> int | None:
         """Keep a raw payload before the platform is acknowledged; None for a redelivery."""
-        with self.sessions.begin() as session:
+        with urgent(), self.sessions.begin() as session:  # the platform is waiting: ahead of the workers
             return inbox.store(session=session, platform=platform, event_id=event_id, payload=payload, now=now)
 
     def process_stored(self, row_id: int, event: IncomingEvent | None, *, owner: str,

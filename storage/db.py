@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import ProcessedEvent
+from storage.write_gate import WriteGate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT = 10  # seconds; libpq would otherwise wait for a silent server forever
@@ -55,11 +56,26 @@ def _make_engine(url: str, parsed: URL) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
+        gate = WriteGate()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
             # IMMEDIATE: take the write lock up front, so concurrent events on one item queue
-            # (busy timeout) instead of both reading stale state and failing at commit.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # instead of both reading stale state and failing at commit. In-process writers
+            # queue at the gate first (fair, acknowledgements first), then at SQLite's lock.
+            gate.enter()
+            conn.info["gated"] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _sqlite_end(conn)
+                raise
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _sqlite_end(conn):
+            if conn.info.pop("gated", False):
+                gate.leave()
 
         return engine
     if url.startswith("postgresql://"):
