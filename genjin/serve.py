@@ -2,7 +2,8 @@
 
 One concurrency model: the core is synchronous. Transports store each verified
 payload with `Runner.accept` and ack only then; intake workers process stored rows;
-one delivery thread per platform drains the outbox.
+one delivery thread per platform drains the outbox, sending on a small pool at the
+platform's own pace (reminders/delivery.py Deliverer, reminders/pacing.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.ports import Sender
 from genjin import metrics
 from genjin.app import App
 from genjin.config import ConfigError, Settings
+from reminders.delivery import Deliverer, Wakeups
 from reminders.scheduler import Scheduler
 from storage import inbox
 from storage.models import InboxEvent
@@ -71,9 +73,10 @@ class Runner:
     owner: str = field(default_factory=lambda: f"genjin-{uuid.uuid4().hex[:12]}")
     _translators: dict[str, Translate] = field(default_factory=dict)
     _work: threading.Event = field(default_factory=threading.Event)
-    _wake: threading.Event = field(default_factory=threading.Event)
+    _wake: Wakeups = field(default_factory=lambda: Wakeups())  # set(): new replies may be in the outbox
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
+    _deliverers: list[Deliverer] = field(default_factory=list)
     _inline: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -182,16 +185,13 @@ class Runner:
 
     # -- delivery --------------------------------------------------------------------------
     def start_delivery(self, platform: str, sender: Sender) -> None:
-        self._spawn(lambda: self._deliver_loop(platform, sender), f"genjin-deliver-{platform}")
-
-    def _deliver_loop(self, platform: str, sender: Sender) -> None:
-        while not self._stop.is_set():
-            try:
-                self.app.deliver(platform=platform, sender=sender, clock=self.clock)
-            except Exception:
-                log.exception("delivery round for %s failed", platform)
-            self._wake.wait(self.poll_seconds)
-            self._wake.clear()
+        """Deliver `platform`'s outbox on a thread of its own (and its pool of senders), paced to
+        the platform's limits, until `stop`; woken at once when replies are written."""
+        deliverer = Deliverer(sessions=self.app.sessions, platform=platform, sender=sender, clock=self.clock,
+                              poll=self.poll_seconds)
+        self._wake.add(deliverer.wake)
+        self._deliverers.append(deliverer)
+        self._spawn(deliverer.run, f"genjin-deliver-{platform}")
 
     def wake(self) -> None:
         self._wake.set()
@@ -204,7 +204,8 @@ class Runner:
     def stop(self) -> None:
         self._stop.set()
         self._work.set()
-        self._wake.set()
+        for deliverer in self._deliverers:
+            deliverer.stop()  # it finishes the sends in flight and gives back the rest
         self._inline.shutdown(wait=True)
         for thread in self._threads:
             thread.join(timeout=5)

@@ -242,6 +242,24 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class OutboxQueue(Base):
+    """One per target that has had messages: when delivery must next look at its queue.
+
+    `next_at` is NULL while nothing is pending. It may be early (delivery then reads the head
+    and puts it right), never late: a claim reads only the queues due by this index, and of
+    each only its head run, so its cost grows with what may go now, not with what waits.
+    """
+
+    __tablename__ = "outbox_queues"
+    __table_args__ = (UniqueConstraint("platform", "target"),
+                      Index("ix_outbox_queues_due", "platform", "next_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(140))  # as OutboxMessage.target
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class MessageItem(Base):
     """Which items a bot message concerns: a reaction on it applies to them."""
 

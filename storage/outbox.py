@@ -3,20 +3,24 @@
 Replicas claim rows with a short lease (an UPDATE that only one of them can win),
 so no key is delivered by two processes at once. Each target (a chat, or one person's
 direct messages) is a queue in id order: only its oldest pending rows are ever claimed.
+A row per queue (OutboxQueue) says when delivery must next look at it, so a claim reads
+the queues that are due and the head of each, not every pending row.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, union_all, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from bot.events import Button, Card, OutgoingMessage
-from storage.models import Chat, Item, MessageItem, OutboxMessage
+from storage.models import Chat, Item, MessageItem, OutboxMessage, OutboxQueue
 
 LEASE = timedelta(minutes=2)
 OVERTAKEN = "a newer update of this card exists"
@@ -25,6 +29,7 @@ OVERTAKEN = "a newer update of this card exists"
 class Claimed(NamedTuple):
     id: int
     target: str
+    edit: bool = False  # an update of an earlier message (another API family than a post)
 
 
 def target_of(msg: OutgoingMessage) -> str:
@@ -57,33 +62,65 @@ def find(*, session: Session, key: str) -> OutboxMessage | None:
     return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
 
 
+def _dialect_insert(session: Session):
+    """INSERT with ON CONFLICT for the session's database (imported here: the PostgreSQL dialect
+    module costs a tenth of a second at start-up, and the console never needs it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
+def _id_by_key(key: str | None):
+    return select(OutboxMessage.id).where(OutboxMessage.key == key).scalar_subquery() if key else None
+
+
 def enqueue(*, session: Session, msg: OutgoingMessage, now: datetime,
             not_before: datetime | None = None) -> OutboxMessage | None:
-    """Store `msg` for delivery; None when its key was already used (nothing is added)."""
-    if find(session=session, key=msg.key) is not None:
-        return None
-    reply_to = find(session=session, key=msg.reply_to_key) if msg.reply_to_key else None
-    edit_of = find(session=session, key=msg.edit_of_key) if msg.edit_of_key else None
-    row = OutboxMessage(
+    """Store `msg` for delivery; None when its key was already used (nothing is added).
+
+    Two statements (three with items): the row, INSERT … ON CONFLICT (key) DO NOTHING (a
+    concurrent writer of the same key loses quietly, no savepoint needed); its items in one
+    multi-row INSERT; its target's queue made due if it was idle.
+    """
+    insert = _dialect_insert(session)
+    o, q = OutboxMessage, OutboxQueue
+    due = not_before or now
+    values = dict(
         key=msg.key, platform=msg.platform, chat_id=msg.chat_id, user_id=msg.user_id, target=target_of(msg),
-        payload=to_payload(msg), reply_to_id=reply_to.id if reply_to else None,
-        edit_of_id=edit_of.id if edit_of else None, status="pending", attempts=0,
-        created_at=now, not_before=not_before or now,
+        payload=to_payload(msg), status="pending", attempts=0, created_at=now, not_before=due,
     )
-    try:
-        with session.begin_nested():  # a concurrent writer of the same key loses quietly
-            session.add(row)
-            session.flush()
-            for item_id in msg.item_ids:
-                session.add(MessageItem(outbox_id=row.id, item_id=item_id))
-            if edit_of is not None:  # an older update not yet in flight would only hold its chat's queue up
-                session.execute(update(OutboxMessage).where(
-                    OutboxMessage.edit_of_id == edit_of.id, OutboxMessage.id < row.id,
-                    OutboxMessage.status == "pending", OutboxMessage.claimed_by.is_(None),
-                ).values(status="superseded", last_error=OVERTAKEN))
-            session.flush()
-    except IntegrityError:
+    stored = session.execute(
+        insert(o).values(**values, reply_to_id=_id_by_key(msg.reply_to_key), edit_of_id=_id_by_key(msg.edit_of_key))
+        .on_conflict_do_nothing(index_elements=[o.key]).returning(o.id, o.reply_to_id, o.edit_of_id)
+    ).first()
+    if stored is None:
         return None
+    row_id, reply_to_id, edit_of_id = stored
+    if msg.item_ids:
+        session.execute(sa_insert(MessageItem), [{"outbox_id": row_id, "item_id": item_id}
+                                                 for item_id in dict.fromkeys(msg.item_ids)])
+    overtook = 0
+    if edit_of_id is not None:  # an older update not yet in flight would only hold its chat's queue up
+        overtook = session.execute(update(o).where(
+            o.edit_of_id == edit_of_id, o.id < row_id, o.status == "pending", o.claimed_by.is_(None),
+        ).values(status="superseded", last_error=OVERTAKEN).execution_options(synchronize_session=False)).rowcount
+    # An idle queue becomes due; a busy one is looked at anyway (its head goes first). When an
+    # older update was overtaken, the queue's head may have gone: look again now.
+    excluded = insert(q).excluded
+    wake = q.next_at.is_(None) if not overtook else or_(q.next_at.is_(None), q.next_at > excluded.next_at)
+    session.execute(insert(q).values(platform=msg.platform, target=values["target"], next_at=due)
+                    .on_conflict_do_update(index_elements=[q.platform, q.target],
+                                           set_={"next_at": excluded.next_at}, where=wake))
+    # The caller gets the row as an ORM object, known to the session without reading it back.
+    row = OutboxMessage(id=row_id, **values, reply_to_id=reply_to_id, edit_of_id=edit_of_id, claimed_until=None,
+                        claimed_by=None, sending_since=None, sent_at=None, platform_message_id=None,
+                        last_error=None)
+    make_transient_to_detached(row)
+    session.add(row)
     return row
 
 
@@ -98,27 +135,50 @@ def items_for_platform_message(*, session: Session, platform: str, platform_mess
     return sorted(rows)
 
 
-def claim_due(*, session: Session, platform: str, now: datetime, owner: str, limit: int = 10) -> list[Claimed]:
-    """Lease to `owner` up to `limit` rows of `platform` that may go now, oldest first. Commit after.
+def claim_due(*, session: Session, platform: str, now: datetime, owner: str, limit: int = 10,
+              per_target: int | None = None, targets: int | None = None,
+              skip: Collection[str] = ()) -> list[Claimed]:
+    """Lease to `owner` up to `limit` rows of `platform` that may go now, a run per target. Commit after.
 
     A row may go when it is due and unleased and so is every earlier pending row of its target:
-    the claim is a run from the head of each target's queue. One pass over the pending rows in
-    ix_outbox_queue order counts, per target, the rows so far that must wait.
+    the claim is a run from the head of each target's queue. Only queues due by their `next_at`
+    are read (at most `targets` of them, oldest moment first, none of `skip`: queues this process
+    already holds), and of each only its first `per_target` pending rows; a queue whose head must
+    wait gets that moment, an empty one NULL. Queues another replica is claiming are passed over.
     """
-    o = OutboxMessage
-    waits = case((or_(o.not_before > now, o.claimed_until >= now), 1), else_=0)
-    queue = select(o.id, o.target, func.sum(waits).over(partition_by=o.target, order_by=o.id).label("held")) \
-        .where(o.platform == platform, o.status == "pending").subquery()
-    runs = [Claimed(r.id, r.target) for r in session.execute(
-        select(queue.c.id, queue.c.target).where(queue.c.held == 0).order_by(queue.c.id).limit(limit))]
-    if not runs:
+    o, q = OutboxMessage, OutboxQueue
+    per_target = min(per_target or limit, limit)
+    found = select(q.id, q.target).where(q.platform == platform, q.next_at <= now)
+    if skip:
+        found = found.where(q.target.not_in(list(skip)))
+    due = session.execute(found.order_by(q.next_at, q.id).limit(targets or limit)
+                          .with_for_update(skip_locked=True)).all()
+    if not due:
         return []
-    won = set(session.execute(
-        update(o).where(o.id.in_([c.id for c in runs]), o.status == "pending",
-                        or_(o.claimed_until.is_(None), o.claimed_until < now))
-        .values(claimed_until=now + LEASE, claimed_by=owner).returning(o.id)
-        .execution_options(synchronize_session=False)
-    ).scalars())
+    heads = _head_runs(session, platform, [target for _, target in due], per_target)
+    runs: list[Claimed] = []
+    moments: dict[int, datetime | None] = {}  # queue id -> its next moment
+    for queue_id, target in due:
+        rows = heads.get(target, [])
+        run = list(itertools.takewhile(
+            lambda r: r.not_before <= now and (r.claimed_until is None or r.claimed_until < now), rows))
+        if not rows:
+            moments[queue_id] = None  # nothing pending: idle until the next enqueue
+        elif not run:  # the head waits (a retry, or another process's lease)
+            head = rows[0]
+            moments[queue_id] = max(head.not_before, head.claimed_until or head.not_before)
+        elif len(runs) < limit:
+            runs += [Claimed(r.id, target, r.edit_of_id is not None) for r in run[:limit - len(runs)]]
+            moments[queue_id] = now + LEASE  # ours: looked at again when we are done, or when we die
+    if runs:
+        won = set(session.execute(
+            update(o).where(o.id.in_([c.id for c in runs]), o.status == "pending",
+                            or_(o.claimed_until.is_(None), o.claimed_until < now))
+            .values(claimed_until=now + LEASE, claimed_by=owner).returning(o.id)
+            .execution_options(synchronize_session=False)
+        ).scalars())
+    else:
+        won = set()
     # Another replica won part of a run: keep only what still starts at the head, unbroken.
     kept, broken = [], set()
     for claim in runs:
@@ -127,7 +187,52 @@ def claim_due(*, session: Session, platform: str, now: datetime, owner: str, lim
         else:
             broken.add(claim.target)
     release(session=session, row_ids=won - {c.id for c in kept}, owner=owner)
+    by_moment: dict[datetime | None, list[int]] = {}
+    for queue_id, moment in moments.items():
+        by_moment.setdefault(moment, []).append(queue_id)
+    for moment, ids in by_moment.items():
+        session.execute(update(q).where(q.id.in_(ids)).values(next_at=moment)
+                        .execution_options(synchronize_session=False))
     return kept
+
+
+HEADS_PER_STATEMENT = 100  # SQLite allows 500 terms in one compound SELECT
+
+
+def _head_runs(session: Session, platform: str, targets: list[str], per_target: int) -> dict[str, list]:
+    """The first `per_target` pending rows of each target, in id order: an index range per target."""
+    o = OutboxMessage
+    runs: dict[str, list] = {target: [] for target in targets}
+    for start in range(0, len(targets), HEADS_PER_STATEMENT):
+        parts = []
+        for target in targets[start:start + HEADS_PER_STATEMENT]:
+            head = select(o.id, o.target, o.not_before, o.claimed_until, o.edit_of_id).where(
+                o.platform == platform, o.status == "pending", o.target == target).order_by(o.id).limit(per_target)
+            parts.append(select(head.subquery()))
+        for r in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            runs[r.target].append(r)
+    for rows in runs.values():
+        rows.sort(key=lambda r: r.id)
+    return runs
+
+
+def settle(*, session: Session, platform: str, targets: Collection[str], now: datetime) -> set[str]:
+    """Have the next claim look at these queues again (a run of ours ended: more may wait behind it,
+    or its head must wait; the claim reads which). Returns the targets whose queue a writer holds
+    at this moment: settle those again shortly (waiting here could deadlock with it)."""
+    q = OutboxQueue
+    if not targets:
+        return set()
+    free = select(q.id).where(q.platform == platform, q.target.in_(list(targets))).with_for_update(skip_locked=True)
+    done = set(session.execute(update(q).where(q.id.in_(free)).values(next_at=now)
+                               .returning(q.target).execution_options(synchronize_session=False)).scalars())
+    return set(targets) - done
+
+
+def next_due(*, session: Session, platform: str) -> datetime | None:
+    """The earliest moment a queue of `platform` must be looked at (None: all idle)."""
+    q = OutboxQueue
+    return session.scalar(select(func.min(q.next_at)).where(q.platform == platform))
 
 
 def release(*, session: Session, row_ids, owner: str) -> None:
@@ -137,6 +242,16 @@ def release(*, session: Session, row_ids, owner: str) -> None:
             OutboxMessage.id.in_(list(row_ids)), OutboxMessage.claimed_by == owner,
             OutboxMessage.status == "pending",
         ).values(claimed_until=None, claimed_by=None).execution_options(synchronize_session=False))
+
+
+def unprepare(*, session: Session, row_id: int, owner: str, maybe_sent: bool) -> None:
+    """A send made ready was not made after all (shutting down): the row waits its turn again."""
+    values: dict = {"claimed_until": None, "claimed_by": None}
+    if not maybe_sent:
+        values["sending_since"] = None  # nothing went out: the next attempt is not a "maybe"
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.id == row_id, OutboxMessage.claimed_by == owner, OutboxMessage.status == "pending",
+    ).values(**values).execution_options(synchronize_session=False))
 
 
 def _lease(session: Session, row_id: int, *, owner: str, now: datetime, renew: bool) -> bool:

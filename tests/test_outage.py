@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from bot.ports import PermanentFailure, RetryLater
-from storage.models import Chat, Item, User
-from tests.delivery_fakes import T0, FakeClock, FakePlatform, ServerError, deliver, put, row, rows
+from storage.models import Chat, User
+from tests.delivery_fakes import T0, FakeClock, FakePlatform, ServerError, deliver, new_item, put, row, rows
 
 UNDELIVERABLE = "undeliverable:"
 
@@ -102,11 +102,7 @@ def test_a_refused_direct_message_is_told_in_the_group_it_was_about(app):
         lee = User(platform="test", user_id="lee", name="lee")
         s.add_all([chat, lee])
         s.flush()
-        item = Item(kind="action", chat_id=chat.id, title="t", initiator_id=lee.id, status="open",
-                    created_at=T0, updated_at=T0)
-        s.add(item)
-        s.flush()
-        item_id = item.id
+        item_id = new_item(s, chat_id=chat.id, initiator_id=lee.id).id
     put(app, "nudge", chat=None, user="lee", item_ids=(item_id,))
     put(app, "stray", chat=None, user="bob")  # about nothing: only the log hears of it
     platform = FakePlatform(lambda msg: PermanentFailure("cannot_dm_bot") if msg.user_id else None)
