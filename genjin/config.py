@@ -65,6 +65,9 @@ class RulesSettings(Section):
 class ServerSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
+    # This replica's name; work it had leased when it died is taken back at once when it
+    # starts again under the same name (others wait for the lease to run out). Default host:port.
+    replica: str = ""
 
 
 class SlackSettings(Section):

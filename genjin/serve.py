@@ -9,6 +9,7 @@ platform's own pace (reminders/delivery.py Deliverer, reminders/pacing.py).
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from genjin.app import App
 from genjin.config import ConfigError, Settings
 from reminders.delivery import Deliverer, Wakeups
 from reminders.scheduler import Scheduler
-from storage import inbox
+from storage import inbox, outbox
 from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,15 @@ class Runner:
         except Exception:  # a timeout, or a failure already recorded on the row
             return None
 
+    def recover(self) -> None:
+        """Before anything starts: take back what this replica's earlier run had leased when it died."""
+        with self.app.sessions.begin() as session:
+            rows = inbox.release_owner(session=session, owner=self.owner)
+            sends = outbox.release_owner(session=session, owner=self.owner, now=self.clock())
+        if rows or sends:
+            log.warning("took back %d events and %d messages left leased by an earlier run of %s",
+                        rows, sends, self.owner)
+
     def start(self) -> None:
         """Start the intake workers; rows left pending by an earlier run are picked up first."""
         for n in range(self.workers):
@@ -188,7 +198,7 @@ class Runner:
         """Deliver `platform`'s outbox on a thread of its own (and its pool of senders), paced to
         the platform's limits, until `stop`; woken at once when replies are written."""
         deliverer = Deliverer(sessions=self.app.sessions, platform=platform, sender=sender, clock=self.clock,
-                              poll=self.poll_seconds)
+                              poll=self.poll_seconds, worker=self.owner)
         self._wake.add(deliverer.wake)
         self._deliverers.append(deliverer)
         self._spawn(deliverer.run, f"genjin-deliver-{platform}")
@@ -254,11 +264,17 @@ def _start(runtime: PlatformRuntime) -> None:
         raise ConfigError(f"{runtime.platform}: could not start: {err}") from None
 
 
+def replica_name(settings: Settings) -> str:
+    """Stable across restarts of one replica, distinct between replicas (host and port)."""
+    return settings.server.replica or f"{socket.gethostname()}:{settings.server.port}"
+
+
 def serve(settings: Settings, *, db_url: str | None = None) -> int:
     import uvicorn
 
     app = App(settings, db_url=db_url)
-    runner = Runner(app)
+    runner = Runner(app, owner=replica_name(settings))
+    runner.recover()
     scheduler = Scheduler(app, clock=runner.clock, wake=runner.wake)
     runtimes: list[PlatformRuntime] = []
     try:

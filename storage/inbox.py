@@ -53,6 +53,14 @@ def claim(*, session: Session, now: datetime, owner: str, row_id: int | None = N
     return won
 
 
+def release_owner(*, session: Session, owner: str) -> int:
+    """Give back every lease `owner` holds: it is starting again, so its earlier self is gone."""
+    return session.execute(
+        update(InboxEvent).where(InboxEvent.claimed_by == owner, InboxEvent.status == "pending")
+        .values(claimed_until=None, claimed_by=None).execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def finish(*, session: Session, row_id: int, owner: str, now: datetime) -> bool:
     """Mark our leased row done (in the transaction that applied it); False if it is not ours now."""
     return bool(_rows(session.execute(

@@ -244,6 +244,22 @@ def release(*, session: Session, row_ids, owner: str) -> None:
         ).values(claimed_until=None, claimed_by=None).execution_options(synchronize_session=False))
 
 
+def release_owner(*, session: Session, owner: str, now: datetime) -> int:
+    """Give back every lease `owner` holds (it is starting again) and have its queues looked at now.
+
+    A row it was sending keeps its `sending_since`, so the next attempt checks for the post first.
+    """
+    targets = session.execute(select(OutboxMessage.platform, OutboxMessage.target).distinct().where(
+        OutboxMessage.claimed_by == owner, OutboxMessage.status == "pending")).all()
+    released = session.execute(update(OutboxMessage).where(
+        OutboxMessage.claimed_by == owner, OutboxMessage.status == "pending",
+    ).values(claimed_until=None, claimed_by=None).execution_options(synchronize_session=False)).rowcount
+    for platform, target in targets:
+        session.execute(update(OutboxQueue).where(OutboxQueue.platform == platform, OutboxQueue.target == target)
+                        .values(next_at=now).execution_options(synchronize_session=False))
+    return released
+
+
 def unprepare(*, session: Session, row_id: int, owner: str, maybe_sent: bool) -> None:
     """A send made ready was not made after all (shutting down): the row waits its turn again."""
     values: dict = {"claimed_until": None, "claimed_by": None}

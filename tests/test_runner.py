@@ -183,3 +183,23 @@ def test_accept_raises_when_the_payload_cannot_be_stored(settings, broken_url, a
     app.sessions = session_factory(create_engine(broken_url))
     with pytest.raises(OperationalError):
         runner.accept(platform="console", event_id="e1", payload=TODO)
+
+
+def test_a_replica_restarting_under_its_name_takes_back_its_leases_at_once(app):
+    from storage import inbox, outbox
+
+    row_id = runner_for(app).accept(platform="console", event_id="e1", payload=TODO)
+    with app.sessions.begin() as s:  # it had leased the event when it was killed
+        assert inbox.claim(session=s, now=NOW, owner="host:8080") == [row_id]
+    stranger = Runner(app, clock=lambda: NOW, owner="other:8080")
+    stranger.register("console", translate)
+    stranger.recover()
+    assert stranger.drain() == 0  # another replica waits for the lease to run out
+
+    again = Runner(app, clock=lambda: NOW, owner="host:8080")
+    again.register("console", translate)
+    again.recover()
+    assert again.drain() == 1
+    assert titles(app) == ["Build the page"]
+    with app.sessions.begin() as s:
+        assert outbox.release_owner(session=s, owner="host:8080", now=NOW) == 0
