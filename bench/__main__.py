@@ -72,6 +72,17 @@ def machine() -> str:
             f"SQLite {sqlite3.sqlite_version}; load average {load}")
 
 
+def revision() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=Path(__file__).resolve().parent,
+                              capture_output=True, text=True, timeout=10).stdout.strip() or "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
 def pg_version() -> str:
     from sqlalchemy import create_engine, text
 
@@ -104,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"backends: {', '.join(backends)}" + (f" ({pg_version()})" if "postgresql" in backends
                                                else f" (PostgreSQL: {why})"))
     started = time.perf_counter()
+    code_at_start = revision()
 
     from bench import command, delivery, scale, startup
 
@@ -135,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     backend_order = {b: i for i, b in enumerate(backends)}
     rows = sorted(cfg.rows, key=lambda r: (order.get(r.figure[:2], 99), r.figure, backend_order.get(r.backend, 9)))
     print()
-    print(f"# python -m bench {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    print(f"# python -m bench {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip()
+          + f"  (code: {code_at_start}, at the end {revision()})")
     print(f"# {machine()}" + (f"; {pg_version()}" if "postgresql" in backends else "")
           + f"; took {time.perf_counter() - started:.0f} s")
     print(table(rows))

@@ -26,15 +26,36 @@ TOMORROW_DIGEST = local(26, 9, 30)  # Thursday's daily digest: each chat's next 
 
 
 def _insert(engine: Engine, table, rows) -> None:
+    """Insert `rows` in batches; keys the table does not have (yet, or any more) are left out."""
     batch: list[dict] = []
+    columns = set(table.c.keys())
     with engine.begin() as conn:
         for row in rows:
-            batch.append(row)
+            batch.append({k: v for k, v in row.items() if k in columns})
             if len(batch) >= CHUNK:
                 conn.execute(insert(table), batch)
                 batch = []
         if batch:
             conn.execute(insert(table), batch)
+
+
+def _numbered(rows):
+    """Items numbered per chat (#1, #2, ...) where the schema numbers them."""
+    if "number" not in Item.__table__.c:
+        yield from rows
+        return
+    last: dict[int, int] = {}
+    for row in rows:
+        last[row["chat_id"]] = row["number"] = last.get(row["chat_id"], 0) + 1
+        yield row
+
+
+def _items(engine: Engine, rows) -> None:
+    _insert(engine, Item.__table__, _numbered(rows))
+    if "last_item_number" in Chat.__table__.c:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE chats SET last_item_number = "
+                              "(SELECT coalesce(max(number), 0) FROM items WHERE items.chat_id = chats.id)"))
 
 
 def analyze(engine: Engine) -> None:
@@ -100,7 +121,7 @@ def scale(engine: Engine, n: int) -> dict:
                             progress=100, created_at=closed - timedelta(days=3), updated_at=closed,
                             done_at=closed, closed_at=closed)
 
-    _insert(engine, Item.__table__, rows())
+    _items(engine, rows())
     _insert(engine, ItemEvent.__table__, _history(n, created))
     _insert(engine, ItemEvent.__table__, ({"item_id": 1 + i, "at": created + timedelta(days=1), "actor_id": 1,
                                            "action": "risk", "from_status": None, "to_status": None,
@@ -125,7 +146,7 @@ def backlog(engine: Engine, n: int, *, chats: int = 100, users: int = 2000) -> N
     """
     people_and_chats(engine, chats=chats, users=users, digest_at=TOMORROW_DIGEST)
     created = local(24, 15)
-    _insert(engine, Item.__table__, (
+    _items(engine, (
         _item(i, chats=chats, users=users, kind="request", status="open", created_at=created, updated_at=created,
               next_due_at=created) for i in range(n)))
     _insert(engine, ItemEvent.__table__, _history(n, created))
@@ -164,7 +185,7 @@ def digests(engine: Engine, chats: int, per_chat: int) -> None:
                     "chat_id": 1 + c, "kind": kind, "acknowledged_at": created, "created_at": created,
                     "updated_at": created, "next_due_at": later if open_ else None, **shape})
 
-    _insert(engine, Item.__table__, rows())
+    _items(engine, rows())
     _insert(engine, ItemEvent.__table__, _history(chats * per_chat, created))
     moved = local(24, 17)
     _insert(engine, ItemEvent.__table__, ({"item_id": 1 + c * per_chat + k, "at": moved, "actor_id": 1,
