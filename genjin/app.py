@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import OperationalError
+
 from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
 from bot.followup import due_index
@@ -20,6 +22,7 @@ from storage.write_gate import urgent
 
 log = logging.getLogger(__name__)
 DEDUPE_KEEP = timedelta(days=7)
+SWEEP_RETRIES = 3
 
 
 class App:
@@ -69,10 +72,19 @@ class App:
 
     def sweep(self, *, now: datetime) -> int:
         """Queue every reminder and digest due at `now`, a page per transaction."""
-        queued = 0
+        queued, conflicts = 0, 0
         while True:
-            with self.sessions.begin() as session:
-                page = sweep(session=session, now=now, policy_for=self.policy_for)
+            try:
+                with self.sessions.begin() as session:
+                    page = sweep(session=session, now=now, policy_for=self.policy_for)
+            except OperationalError:
+                # Two replicas claiming the same chat-wide reminder can deadlock; the database
+                # picks one to roll back, and that page is simply swept again.
+                conflicts += 1
+                if conflicts > SWEEP_RETRIES:
+                    raise
+                log.info("sweep page rolled back by a conflict with another replica; again (%d)", conflicts)
+                continue
             queued += page.queued
             if not page.more:
                 return queued
