@@ -112,6 +112,27 @@ class FeishuSettings(Section):
         return bool(self.app_id and self.app_secret)
 
 
+class DingTalkSettings(Section):
+    mode: Literal["stream", "http"] = "stream"
+    client_id: str = ""  # the app's Client ID (AppKey)
+    client_secret: str = ""  # its Client Secret (AppSecret): also checks HTTP-mode signatures
+    robot_code: str = ""  # the robot's code; empty: client_id (what an internal app's robot uses)
+    card_template_id: str = ""  # the imported card template (…schema); empty: markdown, no buttons
+    openapi_endpoint: str = "https://api.dingtalk.com"
+    lang: Literal["zh", "en"] = "zh"
+    session_webhook: bool = True  # answer in a chat through its sessionWebhook while it is valid
+    ding_emergencies: bool = False  # also DING the people a 特急 reminder names (needs Premium.Ding.Write)
+    # HTTP mode, card buttons: DingTalk posts clicks to the URL registered under this route key,
+    # signed with card_callback_secret.
+    card_callback_url: str = ""  # https://YOUR-HOST/dingtalk/events; empty: register it yourself
+    card_callback_route_key: str = "genjin"
+    card_callback_secret: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
 class Settings(Section):
     database_url: str = ""
     lang: Literal["zh", "en"] = "zh"
@@ -122,6 +143,7 @@ class Settings(Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     feishu: FeishuSettings = Field(default_factory=FeishuSettings)
+    dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -151,7 +173,7 @@ class Settings(Section):
         )
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.
