@@ -31,10 +31,11 @@ class App:
     def __init__(self, settings: Settings, *, db_url: str | None = None) -> None:
         self.settings = settings
         self.policy = settings.policy()
-        # Each platform has its own default language (Slack: English, Feishu: Chinese).
+        # Each platform has its own default language (Slack: English, Feishu and DingTalk: Chinese).
         self.policies = {
             "slack": replace(self.policy, lang=settings.slack.lang),
             "feishu": replace(self.policy, lang=settings.feishu.lang),
+            "dingtalk": replace(self.policy, lang=settings.dingtalk.lang),
         }
         self.engine = make_engine(db_url or settings.db_url())
         upgrade(self.engine)

@@ -101,7 +101,7 @@ def _demo(settings: Settings) -> int:
 
 
 def _run(settings: Settings, db: str | None) -> int:
-    if settings.slack.configured or settings.feishu.configured:
+    if settings.slack.configured or settings.feishu.configured or settings.dingtalk.configured:
         from genjin.serve import serve
 
         return serve(settings, db_url=db)

@@ -38,7 +38,7 @@ STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"
 def secrets_of(settings: Settings) -> set[str]:
     """The secret values in `settings`: platform tokens and keys, the database password."""
     found: set[str] = set()
-    for section in (settings.slack, settings.feishu):
+    for section in (settings.slack, settings.feishu, settings.dingtalk):
         for name, value in section:
             if SECRET_FIELD.search(name) and isinstance(value, str):
                 found.add(value)
@@ -96,7 +96,8 @@ def wants_json(settings: Settings, command: str) -> bool:
     """JSON when asked for; by default only when `genjin run` serves a platform (a service's logs)."""
     if settings.log_format:
         return settings.log_format == "json"
-    return command == "run" and (settings.slack.configured or settings.feishu.configured)
+    return command == "run" and (settings.slack.configured or settings.feishu.configured
+                                 or settings.dingtalk.configured)
 
 
 def make_handler(settings: Settings, *, json: bool, stream: IO[str] | None = None) -> logging.Handler:

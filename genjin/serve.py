@@ -231,6 +231,10 @@ def build_runtimes(settings: Settings, runner: Runner) -> list[PlatformRuntime]:
         from adapters.feishu.runtime import FeishuRuntime
 
         runtimes.append(FeishuRuntime(settings.feishu, runner))
+    if settings.dingtalk.configured:
+        from adapters.dingtalk.runtime import DingTalkRuntime
+
+        runtimes.append(DingTalkRuntime(settings.dingtalk, runner))
     return runtimes
 
 

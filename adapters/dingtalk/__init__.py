@@ -1,0 +1,1 @@
+"""DingTalk (钉钉): an internal app's robot, over Stream mode or HTTP callbacks."""
