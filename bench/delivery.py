@@ -85,9 +85,13 @@ def throughput(cfg: Config, backend: str) -> None:
         label = "Runner delivery thread" if how == "runner" else "App.deliver back to back"
         note = (f"{fake.refused} answers of 429; {fake.out_of_order} out of order; {fake.duplicates} twice"
                 + ("" if done else f"; only {fake.delivered} of {messages} after {cap:.0f} s"))
+        # The figure is the Runner's (what `genjin run` does); App.deliver called back to back
+        # is the unpaced one-round entry the console and tests use: shown for comparison, not judged.
+        runner_row = how == "runner"
         cfg.add(Row(f"3 delivery, {label}", backend, size, took if done else None, "s", floor,
-                    "≤ 1.1× floor, 0×429", note + "; baseline: the rate-limit floor",
-                    met=done and took <= 1.1 * floor and fake.refused == 0))
+                    "≤ 1.1× floor, 0×429" if runner_row else "(for comparison)",
+                    note + "; baseline: the rate-limit floor",
+                    met=(done and took <= 1.1 * floor and fake.refused == 0) if runner_row else None))
 
 
 # -- 4: replies after a burst of slash commands ---------------------------------------------------
@@ -166,4 +170,5 @@ def burst(cfg: Config, backend: str) -> None:
             + ("" if created == commands else f"; WARNING: only {created} of {commands} commands made an item")
             + (f" ({failed} inbox rows failed)" if failed else ""))
     cfg.add(Row("4 replies after command burst", backend, f"{commands} cmds", last if done else None, "s", floor,
-                f"all, ≤ {1.25 * floor:.0f} s", note, met=done and last is not None and last <= 1.25 * floor and created == commands))
+                f"all ≤ {1.25 * floor:.0f} s, 0×429", note,
+                met=done and last is not None and last <= 1.25 * floor and created == commands and fake.refused == 0))
