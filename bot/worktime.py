@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+from bot.holidays_cn import cn_holiday_name, is_cn_workday
 
-from bot.holidays_cn import is_cn_workday
+if TYPE_CHECKING:
+    import holidays
 
 # A search for a working day gives up after this many days (only reachable with absurd configs).
 _MAX_SCAN_DAYS = 3660
@@ -46,6 +48,8 @@ class WorkCalendar:
         self._country_holidays: holidays.HolidayBase | None = None
         if config.country and config.country.upper() != "CN":
             # Years are filled lazily by the holidays package on lookup.
+            import holidays  # only for countries other than China: 30 ms of start-up otherwise
+
             self._country_holidays = holidays.country_holidays(config.country.upper())
             self._weekend = frozenset(self._country_holidays.weekend)
         self._day_cache: dict[date, bool] = {}

@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable
 from typing import IO
 
-from sqlalchemy.engine import make_url
-
 from genjin.config import Settings
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -43,6 +41,8 @@ def secrets_of(settings: Settings) -> set[str]:
             if SECRET_FIELD.search(name) and isinstance(value, str):
                 found.add(value)
     if settings.database_url:
+        from sqlalchemy.engine import make_url  # lazily: the console starts faster without it
+
         try:
             found.add(make_url(settings.database_url).password or "")
         except Exception:  # not a URL at all: start-up reports it; keep the whole string out of the logs
