@@ -56,6 +56,8 @@ class Chat(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # When the sweep must next look at this chat's digests; None: no digest to send.
     next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The last item number given out here: each chat numbers its items #1, #2, ...
+    last_item_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class User(Base):
@@ -102,8 +104,12 @@ class Item(Base):
     """A request (沟通需求) or an action item (行动项); `kind` tells which."""
 
     __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("chat_id", "number", name="uq_items_chat_number"),)
 
+    # The internal id: outbox keys, buttons and reaction links use it; people never see it.
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What people type and see (#N): numbered per chat, from 1.
+    number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # "request" | "action"
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"), index=True)
     title: Mapped[str] = mapped_column(Text)
