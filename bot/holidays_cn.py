@@ -49,3 +49,13 @@ def _warn_once(year: int) -> None:
         "(extra_holidays / extra_workdays), or upgrade chinesecalendar once the State Council publishes.",
         year,
     )
+
+
+def cn_holiday_name(d: date) -> str | None:
+    """The English name of the statutory holiday `d` falls in ("National Day"), if any."""
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(d)
+    except NotImplementedError:
+        name = _fallback_holidays(d.year).get(d)
+        return str(name).split(";")[0] if name else None
+    return str(name) if on_holiday and name else None

@@ -80,6 +80,19 @@ class WorkCalendar:
             return False
         return d.weekday() not in self._weekend or d in self.config.extra_holidays
 
+    def day_off_reason(self, d: date) -> str | None:
+        """Why `d` is not a working day: a holiday's name (English), "holiday", "weekend"; None if it is one."""
+        if self.is_working_day(d):
+            return None
+        if self.config.country.upper() == "CN":
+            name = cn_holiday_name(d)
+        else:
+            found = self._country_holidays.get(d) if self._country_holidays is not None else None
+            name = str(found).split(";")[0] if found else None
+        if name:
+            return name
+        return "holiday" if self.is_holiday(d) else "weekend"
+
     def next_working_day(self, d: date, n: int = 1) -> date:
         """The n-th working day strictly after `d` (n=0 returns `d`)."""
         return self._step_days(d, n, 1)

@@ -1,0 +1,300 @@
+"""The grammar of deadline phrases: date and time rules, prefixes and suffixes, matched at one spot.
+
+Grammar: [prefix] (date [time] | time [date] | relative) [suffix 前/内/之前/以内]. Every date rule
+is tried at the same spot and the longest match wins. bot.deadlines reads whole phrases, phrases
+at the start of a text and phrases inside a task with it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from bot.worktime import WorkCalendar
+
+
+class DeadlineError(ValueError):
+    def __init__(self, code: str, text: str, when: datetime | None = None) -> None:
+        super().__init__(f"{code}: {text!r}")
+        self.code = code  # "unparseable" | "past"
+        self.text = text  # the offending phrase
+        self.when = when  # for "past": what the phrase meant, so the reply can say it
+
+
+@dataclass(frozen=True)
+class Clock:
+    now: datetime  # in the calendar's tz
+    today: date
+    cal: WorkCalendar
+    # Set by a rule that moved a date without a year (month) past today into the next one.
+    rolled: list[date] = field(default_factory=list)
+
+
+# A date rule yields (day, period hint) or an absolute datetime; None means "matched text, bad value".
+_Hit = tuple[date, str | None] | datetime | None
+_NUM = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,3})"
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def _num(s: str, cap: int = 9999) -> int:
+    """Arabic or Chinese numeral ("十二", "两", "二零"); ValueError/KeyError if malformed or > cap."""
+    n = _parse_num(s)
+    if n > cap:
+        raise ValueError(f"{n} > {cap}")  # keeps day/working-day scans bounded
+    return n
+
+
+def _parse_num(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in s))
+
+
+def _next_yearless(c: Clock, month: int, day: int) -> date:
+    d = date(c.today.year, month, day)
+    if d >= c.today:
+        return d
+    c.rolled.append(d)  # "11月11日" on 11-16: next year's, and the reply must say so
+    return date(c.today.year + 1, month, day)
+
+
+def _weekday(c: Clock, wd: int, which: str | None) -> date:
+    monday = c.today - timedelta(days=c.today.weekday())
+    if which in ("下", "下个", "next"):
+        return monday + timedelta(days=7 + wd)
+    if which == "下下":
+        return monday + timedelta(days=14 + wd)
+    if which in ("本", "这", "这个"):
+        return monday + timedelta(days=wd)
+    return c.today + timedelta(days=(wd - c.today.weekday()) % 7)  # bare / this / coming: next one
+
+
+def _week_end(c: Clock, nxt: bool) -> tuple[date, None] | None:
+    d = c.cal.last_working_day_of_week(c.today + timedelta(days=7 if nxt else 0))
+    return (d, None) if d else None
+
+
+def _month_end(c: Clock, nxt: bool) -> tuple[date, None]:
+    y, m = c.today.year, c.today.month + (2 if nxt else 1)
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    return c.cal.previous_working_day(date(y, m, 1)), None
+
+
+def _after_holiday(c: Clock) -> tuple[date, None] | None:
+    for i in range(400):
+        d = c.today + timedelta(days=i)
+        if c.cal.is_holiday(d):
+            return c.cal.next_working_day(d), None
+    return None
+
+
+def _day_of_month(c: Clock, day: int) -> tuple[date, None]:
+    d = date(c.today.year, c.today.month, day) if day >= c.today.day else None
+    if d is None:
+        y, m = (c.today.year + 1, 1) if c.today.month == 12 else (c.today.year, c.today.month + 1)
+        d = date(y, m, day)
+        c.rolled.append(d)
+    return d, None
+
+
+_WD_CN = {**{ch: i for i, ch in enumerate("一二三四五六")}, "日": 6, "天": 6}
+_WD_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_MON_EN = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_MON_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_EN_WD_RE = r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+_REL_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "today": 0, "tonight": 0,
+             "tomorrow": 1, "tmr": 1, "tmrw": 1, "day after tomorrow": 2, "the day after tomorrow": 2}
+_END = r"(?![a-z])"
+
+_DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
+    (r"(大后天|后天|明天|明日|今天|今日)",
+     lambda m, c: (c.today + timedelta(days=_REL_DAYS[m[1]]), None)),
+    (r"(今|明)(早上?|晨|晚上?)",
+     lambda m, c: (c.today + timedelta(days=m[1] == "明"), "早上" if m[2][0] in "早晨" else "晚上")),
+    (rf"((?:the )?day after tomorrow|today|tonight|tomorrow|tmrw|tmr){_END}",
+     lambda m, c: (c.today + timedelta(days=_REL_DAYS[m[1]]), "晚上" if m[1] == "tonight" else None)),
+    (r"(下下|下个?|本|这个?)?(?:周|星期|礼拜)([一二三四五六日天1-7])",
+     lambda m, c: (_weekday(c, _WD_CN.get(m[2], int(m[2]) - 1 if m[2].isdigit() else 0), m[1]), None)),
+    (rf"(?:(next|this|coming) )?{_EN_WD_RE}{_END}",
+     lambda m, c: (_weekday(c, _WD_EN[m[2][:3]], m[1]), None)),
+    (r"(本|这个?|下个?)(?:周|星期|礼拜)", lambda m, c: _week_end(c, m[1].startswith("下"))),
+    (r"(?:本|这个?)?周末", lambda m, c: _week_end(c, False)),
+    (rf"(?:(?:the )?end of (?:the )?(this |next )?week|eow|this week){_END}",
+     lambda m, c: _week_end(c, m[1] == "next ")),
+    (r"(本|这个?|下个?)?月(?:底|末)", lambda m, c: _month_end(c, bool(m[1]) and m[1].startswith("下"))),
+    (r"(?:本|这个?)月", lambda m, c: _month_end(c, False)),
+    (rf"(?:(?:the )?end of (?:the )?(this |next )?month|eom|this month){_END}",
+     lambda m, c: _month_end(c, m[1] == "next ")),
+    (rf"({_NUM})天(?:后|之后|以后)?", lambda m, c: (c.today + timedelta(days=_num(m[1], 3660)), None)),
+    (rf"({_NUM})个?工作日(?:后|之后)?", lambda m, c: (c.cal.next_working_day(c.today, _num(m[1], 500)), None)),
+    (rf"({_NUM})个?(?:小时|钟头)(?:后|之后)?", lambda m, c: c.now + timedelta(hours=_num(m[1]))),
+    (rf"(?:in|within) (\d{{1,3}}) ?(days?|(?:working|business) days?|hours?){_END}",
+     lambda m, c: (c.now + timedelta(hours=int(m[1]))) if m[2].startswith("hour") else (
+         (c.cal.next_working_day(c.today, _num(m[1], 500)) if m[2][0] in "wb"
+          else c.today + timedelta(days=int(m[1]))), None)),
+    (r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?!\d)",
+     lambda m, c: (date(int(m[1]), int(m[2]), int(m[3])), None)),
+    (rf"({_NUM})月({_NUM})[日号]?(?!\d)", lambda m, c: (_next_yearless(c, _num(m[1]), _num(m[2])), None)),
+    (r"(\d{1,2})[/-](\d{1,2})(?![\d/-])", lambda m, c: (_next_yearless(c, int(m[1]), int(m[2])), None)),
+    (rf"({_NUM})[号日](?!\d)", lambda m, c: _day_of_month(c, _num(m[1]))),
+    (r"(?:节后|假期后|假后|节假日后|放假回来)(?:第一个工作日|首个工作日|第一天|上班第一天|上班)?",
+     lambda m, c: _after_holiday(c)),
+    (rf"{_MON_RE}\.? ?(\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?(?!\d)",
+     lambda m, c: _en_date(c, m[1], m[2], m[3])),
+    (rf"(\d{{1,2}})(?:st|nd|rd|th)? ?(?:of )?{_MON_RE}\.?(?:,? (\d{{4}}))?{_END}",
+     lambda m, c: _en_date(c, m[2], m[1], m[3])),
+]
+_DATE_PATTERNS = [(re.compile(p), h) for p, h in _DATE_RULES]
+
+
+def _en_date(c: Clock, mon: str, day: str, year: str | None) -> tuple[date, None]:
+    month = _MON_EN.index(mon[:3]) + 1
+    if year:
+        return date(int(year), month, int(day)), None
+    return _next_yearless(c, month, int(day)), None
+
+
+# Times. A period word alone stands for a time of its own (上午 -> noon, 下午 -> end of work).
+_PERIOD = r"(早上|早晨|上午|中午|下午|晚上|傍晚|凌晨)"
+_TIME_CN = re.compile(rf"{_PERIOD}? ?({_NUM})(?:点|时)(?:(半)|(一刻|三刻)|({_NUM})分?)?")
+_TIME_COLON = re.compile(rf"{_PERIOD}? ?(?:at |@ ?)?(\d{{1,2}}):(\d{{2}})(?!\d)(?: ?([ap])\.?m\.?{_END})?")
+_TIME_EN = re.compile(rf"(?:at |@ ?)?(\d{{1,2}}) ?([ap])\.?m\.?{_END}")
+_TIME_WORD = re.compile(rf"(下班|收工|eod|end of (?:the )?day|cob|close of business|(?:at )?noon{_END})|{_PERIOD}")
+_SUFFIX = re.compile(r"(?:之前|以前|以内|之内|前(?![端台面期]|提(?!交))|内(?![容部测网])|为止)")
+# A prefix that says "deadline" by itself; 在/于 ("在3号楼") only glue a phrase to its verb.
+_PREFIX = re.compile(r"(?:(?:by|before|until|till|due|no later than|not later than) |截止到?|截至|最晚|最迟|不晚于)")
+GLUE = re.compile(r"(?:在|于)")
+_CONNECT = re.compile(r" ?(?:的|,|t(?=\d))? ?")
+
+
+def _skip(s: str, pos: int) -> int:
+    """Past the optional glue between a date and a time ("明天 下午", "tomorrow, 3pm")."""
+    m = _CONNECT.match(s, pos)
+    return m.end() if m else pos
+
+
+def _adjust(hour: int, period: str | None) -> tuple[int, int] | None:
+    if period in ("下午", "晚上", "傍晚"):
+        if period != "下午" and hour == 12:
+            return 23, 59  # "midnight" as a deadline: the very end of that day
+        hour += 12 if 1 <= hour < 12 else 0
+    elif period == "中午" and 1 <= hour <= 5:
+        hour += 12
+    return (hour, 0) if 0 <= hour <= 23 else None
+
+
+def _cn_clock(m: re.Match[str], hint: str | None) -> time | None:
+    try:
+        h, minute = _num(m[2]), 30 if m[3] else ({"一刻": 15, "三刻": 45}[m[4]] if m[4] else _num(m[5] or "0"))
+    except (KeyError, ValueError):  # "十十点"
+        return None
+    period = m[1] or hint
+    if period is None and 1 <= h <= 6:
+        period = "下午"  # nobody sets a 3 a.m. deadline: bare 1-6点 is afternoon
+    hm = _adjust(h, period)
+    return time(hm[0], hm[1] or minute) if hm and minute < 60 else None
+
+
+def _match_time(s: str, pos: int, hint: str | None, cal: WorkCalendar) -> tuple[time, int] | None:
+    """Longest time-of-day at `pos`; `hint` is a period implied by the date (明早 -> 早上)."""
+    found: list[tuple[time, int]] = []
+    m = _TIME_CN.match(s, pos)
+    if m and (t := _cn_clock(m, hint)) is not None:
+        found.append((t, m.end()))
+    m = _TIME_COLON.match(s, pos)
+    if m:
+        h = int(m[2]) % 12 + (12 if m[4] == "p" else 0) if m[4] else int(m[2])
+        hm = _adjust(h, m[1] or hint)
+        if hm and int(m[3]) < 60:
+            found.append((time(hm[0], hm[1] or int(m[3])), m.end()))
+    m = _TIME_EN.match(s, pos)
+    if m and 1 <= int(m[1]) <= 12:
+        found.append((time(int(m[1]) % 12 + (12 if m[2] == "p" else 0)), m.end()))
+    m = _TIME_WORD.match(s, pos)
+    if m:
+        word = m[1] or m[2]
+        defaults = {"早上": cal.config.work_start, "早晨": cal.config.work_start, "上午": time(12),
+                    "中午": time(12), "晚上": time(22), "傍晚": time(19), "noon": time(12)}
+        found.append((defaults.get(word.removeprefix("at "), cal.config.work_end), m.end()))
+    return max(found, key=lambda f: f[1]) if found else None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    when: datetime
+    end: int
+    strong: bool  # with a prefix (截止, by) or a suffix (前, 之前, 以内): plainly a deadline
+    dated: bool  # names a day, not only a time of today
+    rolled: date | None  # a day-and-month (or a day) already past, moved to next year (month)
+
+
+def match_at(s: str, pos: int, c: Clock) -> Phrase | None:
+    """The longest deadline phrase starting exactly at `pos` of the normalised text."""
+    strong = False
+    if (m := _PREFIX.match(s, pos)) is not None:
+        pos, strong = m.end(), True
+    elif (m := GLUE.match(s, pos)) is not None:
+        pos = m.end()
+    cands: list[tuple[datetime, int, bool, date | None]] = []
+    tz, work_end = c.cal.tz, c.cal.config.work_end
+
+    def dates_at(p: int) -> list[tuple[tuple[date, str | None] | datetime, int, date | None]]:
+        out: list[tuple[_Hit, int, date | None]] = []
+        for pat, handler in _DATE_PATTERNS:
+            if (dm := pat.match(s, p)) is not None:
+                c.rolled.clear()
+                try:
+                    out.append((handler(dm, c), dm.end(), c.rolled[0] if c.rolled else None))
+                except (ValueError, KeyError):  # 2月30日, 13/45 and friends
+                    pass
+        return [(h, e, r) for h, e, r in out if h is not None]  # the hits, Nones dropped
+
+    for hit, end, rolled in dates_at(pos):
+        if isinstance(hit, datetime):
+            cands.append((hit, end, True, rolled))
+            continue
+        day, hint = hit
+        t = _match_time(s, _skip(s, end), hint, c.cal)
+        if t:
+            cands.append((datetime.combine(day, t[0], tzinfo=tz), t[1], True, rolled))
+        default = _match_time(hint, 0, None, c.cal) if hint else None
+        cands.append((datetime.combine(day, default[0] if default else work_end, tzinfo=tz), end, True, rolled))
+    if (t := _match_time(s, pos, None, c.cal)) is not None:  # time first: "3pm tomorrow", "下午3点"
+        cands.append((datetime.combine(c.today, t[0], tzinfo=tz), t[1], False, None))
+        for hit, end, rolled in dates_at(_skip(s, t[1])):
+            if isinstance(hit, tuple):
+                cands.append((datetime.combine(hit[0], t[0], tzinfo=tz), end, True, rolled))
+    if not cands:
+        return None
+    dt, end, dated, rolled = max(cands, key=lambda x: x[1])
+    if (m := _SUFFIX.match(s, end)) is not None:
+        end, strong = m.end(), True
+    return Phrase(dt.astimezone(tz), end, strong, dated, rolled)
+
+
+def normalise(text: str) -> str:
+    """NFKC + lower case, char by char so indexes still line up with the original text."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch).lower()
+        out.append(n if len(n) == 1 else ch)
+    return re.sub(r"\s", " ", "".join(out))
+
+
+def clock(now: datetime, calendar: WorkCalendar) -> Clock:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("naive datetime; pass a timezone-aware one")
+    local = now.astimezone(calendar.tz)
+    return Clock(local, local.date(), calendar)
+
+
+def check_future(dt: datetime, c: Clock, phrase: str) -> datetime:
+    if dt < c.now:
+        raise DeadlineError("past", phrase, dt)
+    return dt
