@@ -103,6 +103,17 @@ def member_ids(dept: Department) -> set[int]:
     return ids
 
 
+def department_of(*, session: Session, user: User) -> Department | None:
+    """The first department `user` belongs to (as liaison or member), else one they head."""
+    found = session.scalar(
+        select(Department).join(DepartmentMember, DepartmentMember.department_id == Department.id)
+        .where(DepartmentMember.user_id == user.id).order_by(Department.id).limit(1))
+    if found is None:
+        found = session.scalar(select(Department).where(Department.head_id == user.id)
+                               .order_by(Department.id).limit(1))
+    return found
+
+
 def head_of(*, session: Session, user: User) -> User | None:
     """The head of the first department `user` belongs to (for escalations)."""
     row = session.scalar(
@@ -112,6 +123,19 @@ def head_of(*, session: Session, user: User) -> User | None:
         .limit(1)
     )
     return row.head if row else None
+
+
+def heads_of(*, session: Session, user: User) -> list[User]:
+    """The heads of every department `user` belongs to."""
+    rows = session.scalars(
+        select(Department).join(DepartmentMember, DepartmentMember.department_id == Department.id)
+        .where(DepartmentMember.user_id == user.id, Department.head_id.is_not(None)).order_by(Department.id))
+    return [d.head for d in rows if d.head is not None]
+
+
+def chat_label(chat: Chat) -> str:
+    """How a chat is named in a message sent elsewhere."""
+    return chat.name or "#" + chat.chat_id
 
 
 def at(user: User | None) -> str:

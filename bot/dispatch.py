@@ -14,14 +14,13 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.commands import admin, departments, followup, grammar, views
+from bot.commands import admin, create, departments, followup, grammar, views
 from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
 from bot.directory import upsert_chat, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.items import actions
-from bot.items import strings as item_strings
 from bot.policy import Policy, for_chat
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
@@ -30,8 +29,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Ctx, str], None]
 COMMANDS: dict[str, Handler] = {
-    "todo": item_commands.cmd_todo,
-    "ask": item_commands.cmd_ask,
+    "todo": create.cmd_todo,
+    "ask": create.cmd_ask,
     "ack": item_commands.cmd_ack,
     "progress": item_commands.cmd_progress,
     "block": item_commands.cmd_block,
@@ -41,6 +40,8 @@ COMMANDS: dict[str, Handler] = {
     "extend": item_commands.cmd_extend,
     "cancel": item_commands.cmd_cancel,
     "risk": item_commands.cmd_risk,
+    "standard": item_commands.cmd_standard,
+    "reassign": item_commands.cmd_reassign,
     "list": views.cmd_list,
     "show": views.cmd_show,
     "help": views.cmd_help,
@@ -132,7 +133,9 @@ def route(ctx: Ctx) -> None:
         if line is None:
             return
         if not line.name:
-            raise UserError(t(ctx.lang, "unknown", word=line.word, hint=t(ctx.lang, "hint")))
+            near = grammar.closest(line.word)
+            hint = (t(ctx.lang, "did_you_mean", word=near) if near else "") + t(ctx.lang, "hint")
+            raise UserError(t(ctx.lang, "unknown", word=line.word, hint=hint))
         COMMANDS[line.name](ctx, line.rest)
     elif event.kind == EventKind.REACTION_ADDED:
         action = REACTIONS.get(event.reaction or "")
@@ -142,7 +145,7 @@ def route(ctx: Ctx) -> None:
     elif event.kind == EventKind.BUTTON:
         action, _, item_id = (event.button_value or "").partition(":")
         if action in ("ack", "done", "confirm", "reject") and item_id.isdigit():
-            _apply(ctx, action, item_commands.load_item(ctx, int(item_id)), via="button")
+            _apply(ctx, action, item_commands.load_item_by_id(ctx, int(item_id)), via="button")
     # Removing a reaction undoes nothing (concerns_the_bot drops it): confirmations stand,
     # as the handbooks' sign-offs do.
 
@@ -153,7 +156,7 @@ def _single_item(ctx: Ctx) -> Item | None:
         return None
     ids = items_for_platform_message(session=ctx.session, platform=ctx.event.platform,
                                      platform_message_id=ctx.event.target_message_id)
-    return item_commands.load_item(ctx, ids[0]) if len(ids) == 1 else None
+    return item_commands.load_item_by_id(ctx, ids[0]) if len(ids) == 1 else None
 
 
 def _apply(ctx: Ctx, action: str, item: Item, *, via: str) -> None:
@@ -163,7 +166,6 @@ def _apply(ctx: Ctx, action: str, item: Item, *, via: str) -> None:
         actions.done(ctx, item, None)
     elif action == "confirm":
         actions.confirm(ctx, item)
-    elif action == "reject":
+    elif action == "reject":  # no reason comes with ❌ or the button: the rejecter is asked for it
         actions.check_allowed(ctx, item, "reject")
-        how = "reject_by_button" if via == "button" else "reject_by_reaction"
-        actions.reject(ctx, item, item_strings.t(ctx.lang, how, emoji=via))
+        actions.reject(ctx, item, None)

@@ -23,8 +23,11 @@ class Policy:
     managers: tuple[str, ...] = ()  # platform user ids told about escalations and weekly reports
     admins: tuple[str, ...] = ()  # platform user ids who may change departments and settings; () = anyone
     list_limit: int = 20
-
-
+    allow_open_ended: bool = False  # action items without a deadline (the handbooks require one)
+    standard_reminder_hours: float = 4  # a missing completion standard: remind the initiator after N working hours
+    escalate_step_working_days: int = 1  # from the department head to the managers, if still unresolved
+    snooze_max_working_days: int = 3  # longer than this is a new deadline: /extend
+    reminder_gap_minutes: int = 60  # reminders to one person come at most this often (bundled meanwhile)
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:
@@ -40,4 +43,6 @@ def for_chat(policy: Policy, chat_settings: dict) -> Policy:
             changes[key] = time.fromisoformat(chat_settings[key])
     if chat_settings.get("managers"):
         changes["managers"] = tuple(chat_settings["managers"])
+    if isinstance(chat_settings.get("open_ended"), bool):
+        changes["allow_open_ended"] = chat_settings["open_ended"]
     return replace(policy, **changes) if changes else policy

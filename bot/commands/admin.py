@@ -18,6 +18,8 @@ from storage.models import User
 DIGEST_KEYS = {"daily": "daily_digest_at", "digest": "daily_digest_at", "日报": "daily_digest_at",
                "weekly": "weekly_report_at", "周报": "weekly_report_at"}
 LANG_WORDS = {"zh": ("zh", "中文", "cn", "chinese"), "en": ("en", "英文", "english")}
+OPEN_ENDED_KEYS = ("open-ended", "open_ended", "openended", "无截止", "不设截止")
+SWITCH = {True: ("on", "yes", "true", "允许", "可以", "开", "是"), False: ("off", "no", "false", "不允许", "关", "否")}
 
 
 def require_admin(ctx: Ctx) -> None:
@@ -72,6 +74,11 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
             if not refs or stray or None in people:
                 raise UserError(usage(ctx.lang, "settings"))
             settings["managers"] = [u.user_id for u in people]
+        elif key in OPEN_ENDED_KEYS:
+            allowed = next((on for on, names in SWITCH.items() if value.lower() in names), None)
+            if allowed is None:
+                raise UserError(t(ctx.lang, "settings.bad_switch"))
+            settings["open_ended"] = allowed
         else:
             raise UserError(usage(ctx.lang, "settings"))
         ctx.chat.settings = settings
@@ -82,5 +89,7 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
     show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", policy.calendar.timezone),
              managers=managers, country=settings.get("country", policy.calendar.country) or "—",
              daily=settings.get("daily_digest_at", policy.daily_digest_at.strftime("%H:%M")),
-             weekly=settings.get("weekly_report_at", policy.weekly_report_at.strftime("%H:%M")))
+             weekly=settings.get("weekly_report_at", policy.weekly_report_at.strftime("%H:%M")),
+             open_ended=t(lang, "settings.open_ended" if settings.get("open_ended", policy.allow_open_ended)
+                          else "settings.deadline_required"))
     ctx.reply(t(lang, "settings.saved", show=show) if words else show)

@@ -9,6 +9,7 @@ from bot.commands.items import item_and_rest
 from bot.commands.strings import usage
 from bot.context import Ctx, UserError
 from bot.followup import digests
+from bot.followup import weekly as weekly_report
 from bot.followup.strings import t
 from bot.items import actions
 
@@ -21,7 +22,7 @@ def cmd_digest(ctx: Ctx, rest: str, *, weekly: bool = False) -> None:
     word = rest.strip().lower()
     if word and word not in (*WEEKLY_WORDS, "daily", "day", "日报", "日"):
         raise UserError(usage(ctx.lang, "digest"))
-    build = digests.weekly if weekly or word in WEEKLY_WORDS else digests.daily
+    build = weekly_report.weekly if weekly or word in WEEKLY_WORDS else digests.daily
     card = build(session=ctx.session, chat=ctx.chat, now=ctx.now, lang=ctx.lang, calendar=ctx.calendar)
     if card is None:
         ctx.reply(t(ctx.lang, "nothing"))
@@ -40,8 +41,12 @@ def cmd_snooze(ctx: Ctx, rest: str) -> None:
         raise UserError(usage(ctx.lang, "snooze"))
     actions.check_allowed(ctx, item, "snooze")
     until = ctx.now + timedelta(**{UNIT[m.group(2).lower()]: int(m.group(1))})
+    days = ctx.policy.snooze_max_working_days
+    latest = ctx.calendar.add_working_days(ctx.now, days)
+    stamp = lambda d: d.astimezone(ctx.calendar.tz).strftime("%Y-%m-%d %H:%M")  # noqa: E731
+    if until > latest:  # a pause that long is really a new deadline, with its reason on record
+        raise UserError(t(ctx.lang, "snooze_too_long", n=days, latest=stamp(latest), id=item.number))
     item.snoozed_until = until
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="snooze", now=ctx.now,
                    from_status=item.status, note=rest.strip())
-    stamp = until.astimezone(ctx.calendar.tz).strftime("%Y-%m-%d %H:%M")
-    ctx.reply(t(ctx.lang, "snoozed", id=item.id, until=stamp), item_ids=(item.id,), thread_of=item.id)
+    ctx.reply(t(ctx.lang, "snoozed", id=item.number, until=stamp(until)), item_ids=(item.id,), thread_of=item.id)

@@ -5,6 +5,7 @@ The one module that knows how a command line is spelled, in English and Chinese.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "extend": ("延期",),
     "cancel": ("关闭", "取消", "close"),
     "risk": ("风险",),
+    "standard": ("标准", "完成标准", "验收标准"),
+    "reassign": ("转交", "改派", "移交"),
     "list": ("列表", "ls"),
     "show": ("详情",),
     "dept": ("部门", "department"),
@@ -71,6 +74,16 @@ def split_command(text: str, *, addressed: bool) -> CommandLine | None:
     return CommandLine(name, head, (tail + " " + rest).replace("\u3000", " ").strip())
 
 
+def closest(word: str) -> str | None:
+    """The command word nearest to a mistyped one ("todoo" -> "todo", "待辨" -> "待办"), if any is near."""
+    word = word.lower()
+    if not word:
+        return None
+    cutoff = 0.5 if len(word) <= 3 else 0.7
+    found = difflib.get_close_matches(word, list(_LOOKUP), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
 def take_item_ref(rest: str) -> tuple[int | None, str]:
     """Leading `#N` (or N) of `rest`: (N, the remainder) or (None, rest)."""
     first, _, remainder = rest.partition(" ")
@@ -104,14 +117,37 @@ def take_leading_mention(rest: str) -> tuple[MentionRef | None, str]:
     return refs[0], rest[refs[0].span[1]:].lstrip(SEPARATORS + ":：").strip()
 
 
+CONNECTORS = ("和", "与", "及", "以及", "跟", "and", "&", "+")
+
+
+def take_leading_mentions(rest: str, more=lambda ref: True) -> tuple[list[MentionRef], str]:
+    """The people named one after another at the start ("@bob @carol", "@bob 和 @carol"), and the rest.
+
+    After the first, a mention is taken only if `more(ref)` says it names someone; else it and
+    what follows stay text.
+    """
+    refs: list[MentionRef] = []
+    while True:
+        ref, after = take_leading_mention(rest)
+        if ref is None or (refs and not more(ref)):
+            return refs, rest
+        refs.append(ref)
+        rest = after
+        word, _, tail = rest.partition(" ")
+        if refs and word.lower() in CONNECTORS and take_leading_mention(tail.strip())[0] is not None:
+            rest = tail.strip()
+
+
 SEPARATORS = " ,，;；、"
 BRACKETS = "[]【】()（）"
 
 
-def take_flags(text: str, flags: dict[str, tuple[str, ...]]) -> tuple[set[str], str]:
+def take_flags(text: str, flags: dict[str, tuple[str, ...]], *,
+               leading_only: bool = False) -> tuple[set[str], str]:
     """Remove flag words: bracketed (【紧急】, [urgent]) anywhere, bare ones only at either end.
 
-    A bare word inside a sentence is part of it: "fix the urgent bug" keeps its title.
+    A bare word inside a sentence is part of it: "fix the urgent bug" keeps its title, and a
+    word that merely contains a flag ("紧急联系人") is a word. `leading_only`: the start only.
     """
     def flag_of(word: str, bracketed_only: bool) -> str | None:
         if bracketed_only and not (word[:1] in BRACKETS and word[-1:] in BRACKETS):
@@ -124,6 +160,8 @@ def take_flags(text: str, flags: dict[str, tuple[str, ...]]) -> tuple[set[str], 
     while words and (hit := flag_of(words[0], False)):
         found.add(hit)
         words.pop(0)
+    if leading_only:
+        return found, " ".join(words)
     while words and (hit := flag_of(words[-1], False)):
         found.add(hit)
         words.pop()
@@ -137,8 +175,7 @@ def take_flags(text: str, flags: dict[str, tuple[str, ...]]) -> tuple[set[str], 
     return found, " ".join(kept)
 
 
-def take_people(text: str, connectors: tuple[str, ...] = ("和", "与", "及", "以及", "跟", "and", "&", "+")
-                ) -> tuple[list[MentionRef], str]:
+def take_people(text: str, connectors: tuple[str, ...] = CONNECTORS) -> tuple[list[MentionRef], str]:
     """The mentions in `text` and the words left over once mentions and "and"s are gone."""
     refs = find_mentions(text)
     rest = text

@@ -6,9 +6,12 @@ from bot.i18n import render
 
 USAGE: dict[str, tuple[str, str]] = {
     "todo": (
-        "/待办 @负责人 任务 [截止 时间] [标准：完成标准] [审批 @人]\n例：/待办 @李工 完成活动页前端开发 截止 5月15日 标准：测试环境验收通过",
-        "/todo @owner TASK [by DEADLINE] [standard: WHEN DONE] [approver @person]\n"
-        "e.g. /todo @lee Build the campaign page by 2026-05-15 standard: passes QA on staging",
+        "/待办 @负责人 任务（含截止时间） [标准：完成标准] [审批 @人] [紧急]\n"
+        "例：/待办 @李工 5月15日前完成活动页前端开发 标准：测试环境验收通过\n"
+        "截止时间可写在任务里（周五前提交设计稿、明天下午3点前完成报表），或写「截止 时间」。",
+        "/todo @owner TASK by DEADLINE [standard: WHEN DONE] [approver @person] [urgent]\n"
+        "e.g. /todo @lee Build the campaign page by 2026-05-15 standard: passes QA on staging\n"
+        "The deadline may sit in the task itself: finish the deck by Friday, 周五前提交设计稿.",
     ),
     "ask": (
         "/需求 @人或部门 内容 [截止 时间] [紧急] [特急]\n例：/需求 @技术部 确认618活动页排期 截止 明天 紧急",
@@ -31,8 +34,9 @@ USAGE: dict[str, tuple[str, str]] = {
     "cancel": ("/关闭 #编号 [原因]\n例：/关闭 #3 活动取消", "/cancel #N [REASON]\ne.g. /cancel #3 campaign called off"),
     "risk": ("/风险 #编号 高|正常 [原因]\n例：/风险 #3 高 接口方未排期", "/risk #N high|normal [REASON]\ne.g. /risk #3 high vendor has not scheduled it"),
     "list": (
-        "/列表 [我的 | 逾期 | @某人 | 全部]\n例：/列表 逾期",
-        "/list [mine | overdue | @user | all]\ne.g. /list overdue",
+        "/列表 [我的 | 逾期 | 受阻 | 待确认 | 本周 | @某人 | @部门 | 全部]（可组合）\n例：/列表 技术部 受阻",
+        "/list [mine | overdue | blocked | awaiting | this week | @user | @dept | all] (combine them)\n"
+        "e.g. /list @Tech blocked",
     ),
     "show": ("/详情 #编号\n例：/详情 #3", "/show #N\ne.g. /show #3"),
     "dept": (
@@ -41,13 +45,20 @@ USAGE: dict[str, tuple[str, str]] = {
         "e.g. /dept Tech head @wang liaison @lee",
     ),
     "settings": (
-        "/设置 [语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ...]\n例：/设置 日报 09:00",
-        "/settings [lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ...]\n"
-        "e.g. /settings weekly 16:30",
+        "/设置 [语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ... | 无截止 允许|不允许]\n"
+        "例：/设置 日报 09:00",
+        "/settings [lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ... "
+        "| open-ended on|off]\ne.g. /settings weekly 16:30",
     ),
     "digest": ("/日报（或 /digest daily|weekly）\n例：/日报", "/digest [daily|weekly]\ne.g. /digest weekly"),
     "weekly": ("/周报\n例：/周报", "/weekly\ne.g. /weekly"),
-    "snooze": ("/稍后 #编号 时长（30m、2h、1d）\n例：/稍后 #3 2h", "/snooze #N DURATION (30m, 2h, 1d)\ne.g. /snooze #3 2h"),
+    "snooze": ("/稍后 #编号 时长（30m、2h、1d；最多 3 个工作日）\n例：/稍后 #3 2h",
+               "/snooze #N DURATION (30m, 2h, 1d; at most 3 working days)\ne.g. /snooze #3 2h"),
+    "standard": ("/标准 #编号 完成标准\n例：/标准 #3 测试环境验收通过", "/standard #N TEXT\ne.g. /standard #3 passes QA on staging"),
+    "reassign": (
+        "/转交 #编号 @新负责人 原因\n例：/转交 #3 @王工 李工休假",
+        "/reassign #N @new-owner REASON\ne.g. /reassign #3 @wang lee is on leave",
+    ),
     "help": ("/帮助 [命令]\n例：/帮助 待办", "/help [COMMAND]\ne.g. /help todo"),
 }
 
@@ -70,6 +81,8 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "digest": ("日报（按需）", "the daily digest, now"),
     "weekly": ("周报（按需）", "the weekly report, now"),
     "snooze": ("暂停某项的提醒", "pause an item's reminders"),
+    "standard": ("补充完成标准", "set the completion standard"),
+    "reassign": ("转交给别人", "hand an item over to someone else"),
     "help": ("帮助", "help"),
 }
 
@@ -82,9 +95,27 @@ T: dict[str, tuple[str, str]] = {
     "help.footer": ("「/帮助 命令」看用法和例子。", "/help COMMAND shows usage and an example."),
     "help.line": ("/{alias} ({name}) — {summary}", "/{name} — {summary}"),
     "unknown": ("没有「{word}」这个命令。{hint}", "There is no command \"{word}\". {hint}"),
+    "did_you_mean": ("你是想用「/{word}」吗？", "Did you mean /{word}?"),
     "hint": ("发送「/帮助」看全部命令。", "Send /help for the list."),
     "need_item": ("请写明事项编号，例如 #3。", "Which item? Give its number, e.g. #3."),
     "need_owner": ("请用 @ 指定负责人。", "Name the owner with an @mention."),
+    "need_todo_deadline": (
+        "行动项需要截止时间，没有创建。请写明什么时候完成，例如：\n{example}\n"
+        "也可以写在任务里：「周五前提交设计稿」「明天下午3点前完成报表」。",
+        "An action item needs a deadline; nothing was created. Say when it is due, e.g.:\n{example}\n"
+        "It may also sit in the task: \"finish the deck by Friday\".",
+    ),
+    "todo_deadline_example": ("/待办 {owner} {title} 截止 周五 标准：……", "/todo {owner} {title} by Friday standard: …"),
+    "one_owner.todo": (
+        "一个行动项只有一位负责人。要给 {names} 每人各建一项吗？是的话发送：\n{example}",
+        "An action item has one owner. Create one for each of {names}? Then send:\n{example}",
+    ),
+    "one_owner.ask": (
+        "一个需求只有一个对接方。要给 {names} 各发一项吗？是的话发送：\n{example}",
+        "A request goes to one person or department. Send one to each of {names}? Then send:\n{example}",
+    ),
+    "one_new_owner": ("转交只能给一位新负责人，请只 @ 一位。", "Hand it over to one new owner; mention just one."),
+    "need_standard": ("请写上完成标准。", "Say what \"done\" means for it."),
     "need_target": ("请用 @ 指定对接人或部门。", "Name the person or department with an @mention."),
     "need_title": ("请写上要做的事。", "Say what needs doing."),
     "need_reason": ("请写上原因。", "Please give a reason."),
@@ -113,10 +144,14 @@ T: dict[str, tuple[str, str]] = {
     "dept.one_head": ("每个部门只有一位负责人，请只 @ 一位。", "A department has one head; mention just one."),
     "dept.dept_as_person": ("{name} 是部门，这里需要具体的人。", "{name} is a department; a person is needed here."),
     "settings.show": (
-        "本群设置：语言 {lang}，时区 {timezone}，节假日 {country}，日报 {daily}，周报 {weekly}，周报和升级抄送 {managers}。",
+        "本群设置：语言 {lang}，时区 {timezone}，节假日 {country}，日报 {daily}，周报 {weekly}，周报和升级抄送 {managers}，"
+        "行动项截止时间 {open_ended}。",
         "This chat: language {lang}, timezone {timezone}, holidays {country}, daily digest {daily}, "
-        "weekly report {weekly}, managers (weekly report, escalations) {managers}.",
+        "weekly report {weekly}, managers (weekly report, escalations) {managers}, action item deadlines {open_ended}.",
     ),
+    "settings.open_ended": ("可不设", "optional"),
+    "settings.deadline_required": ("必填", "required"),
+    "settings.bad_switch": ("请写「允许」或「不允许」。", "Say on or off."),
     "settings.saved": ("已保存。{show}", "Saved. {show}"),
     "settings.bad_time": ("看不懂时间「{value}」，请写 HH:MM，例如 09:30。", "Can't read the time \"{value}\"; use HH:MM, e.g. 09:30."),
     "admin_only": ("只有管理员 {admins} 可以修改部门和设置。", "Only the admins, {admins}, can change departments and settings."),

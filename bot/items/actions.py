@@ -41,12 +41,20 @@ def sla_text(ctx: Ctx, item: Item) -> str:
 
 
 def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
+    lines: list[str] = []
     if item.status == "open":
         key = "card.created_request" if item.kind == "request" else "card.created_action"
-        return (t(ctx.lang, key, owner=at(item.owner), id=item.id, sla=sla_text(ctx, item)),)
-    if item.status == "done":
-        return (t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.id),)
-    return ()
+        lines.append(t(ctx.lang, key, owner=at(item.owner), id=item.number, sla=sla_text(ctx, item)))
+    elif item.status == "done":
+        lines.append(t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.number))
+    if needs_standard(item):
+        lines.append(t(ctx.lang, "card.need_standard", initiator=at(item.initiator), id=item.number))
+    return tuple(lines)
+
+
+def needs_standard(item: Item) -> bool:
+    """An open action item without its completion standard (完成标准待补充)."""
+    return item.kind == "action" and not item.standard and item.status not in states.FINAL
 
 
 def _checkers(item: Item) -> str:
@@ -55,15 +63,15 @@ def _checkers(item: Item) -> str:
     return " ".join(at(p) for p in people)
 
 
-def render_card(ctx: Ctx, item: Item) -> Card:
-    return item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now, lines=card_lines(ctx, item))
+def render_card(ctx: Ctx, item: Item, notes: tuple[str, ...] = ()) -> Card:
+    return item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now, lines=notes + card_lines(ctx, item))
 
 
-def post_card(ctx: Ctx, item: Item) -> None:
-    """The item's first card: the message its later updates replace."""
+def post_card(ctx: Ctx, item: Item, *, notes: tuple[str, ...] = ()) -> None:
+    """The item's first card: the message its later updates replace. `notes`: about its deadline."""
     ctx.post(OutgoingMessage(
         key=card_key(item.id), platform=ctx.event.platform, chat_id=item.chat.chat_id,
-        card=render_card(ctx, item), item_ids=(item.id,),
+        card=render_card(ctx, item, notes), item_ids=(item.id,),
         created_at=ctx.now,
     ))
 
@@ -83,7 +91,7 @@ def check_allowed(ctx: Ctx, item: Item, action: str) -> None:
     """Raise UserError unless the actor may take `action` on `item` now."""
     lang, actor = ctx.lang, ctx.actor
     if item.status in states.FINAL:
-        raise UserError(t(lang, "e.closed", id=item.id, status=status_label(lang, item.kind, item.status),
+        raise UserError(t(lang, "e.closed", id=item.number, status=status_label(lang, item.kind, item.status),
                           action=t(lang, f"a.{action}")))
     who = states.ACTORS[action]
     is_owner = actor.id == item.owner_id
@@ -93,20 +101,20 @@ def check_allowed(ctx: Ctx, item: Item, action: str) -> None:
     is_initiator = actor.id in (item.initiator_id, item.approver_id)
     allowed = {"owner": is_owner, "initiator": is_initiator, "involved": is_owner or is_initiator}[who]
     if not allowed:
-        names = dict(id=item.id, action=t(lang, f"a.{action}"), owner=at(item.owner),
+        names = dict(id=item.number, action=t(lang, f"a.{action}"), owner=at(item.owner),
                      initiator=at(item.initiator), approver=_approver_suffix(ctx, item))
         raise UserError(t(lang, {"owner": "e.only_owner", "initiator": "e.only_initiator",
                                  "involved": "e.only_involved"}[who], **names))
     if states.next_status(action, item.status) is None:
         if action == "ack":
-            raise UserError(t(lang, "e.already_acked", id=item.id))
+            raise UserError(t(lang, "e.already_acked", id=item.number))
         if item.status == "done":
-            raise UserError(t(lang, "e.awaiting_confirmation", id=item.id, initiator=at(item.initiator)))
-        raise UserError(t(lang, "e.not_done", id=item.id, owner=at(item.owner),
+            raise UserError(t(lang, "e.awaiting_confirmation", id=item.number, initiator=at(item.initiator)))
+        raise UserError(t(lang, "e.not_done", id=item.number, owner=at(item.owner),
                           status=status_label(lang, item.kind, item.status)))
 
 
-def _transition(ctx: Ctx, item: Item, action: str, *, note: str | None = None, data: dict | None = None) -> str:
+def transition(ctx: Ctx, item: Item, action: str, *, note: str | None = None, data: dict | None = None) -> str:
     """Move the item along `action`, record it, and return the status it came from."""
     check_allowed(ctx, item, action)
     before = item.status
@@ -116,7 +124,8 @@ def _transition(ctx: Ctx, item: Item, action: str, *, note: str | None = None, d
     return before
 
 
-def _say(ctx: Ctx, item: Item, text: str) -> None:
+def say(ctx: Ctx, item: Item, text: str) -> None:
+    """Answer in the item's thread and re-render its card."""
     ctx.reply(text, item_ids=(item.id,), thread_of=item.id)
     refresh_card(ctx, item)
 
@@ -133,78 +142,91 @@ def ack(ctx: Ctx, item: Item, note: str | None = None) -> None:
         record(session=ctx.session, item=item, actor=ctx.actor, action="reassign", now=ctx.now,
                from_status=item.status, note=f"{previous.name if previous else '—'} → {ctx.actor.name}",
                data={"from": previous.user_id if previous else None, "to": ctx.actor.user_id}, bump=False)
-    _transition(ctx, item, "ack", note=note)
+    transition(ctx, item, "ack", note=note)
     item.acknowledged_at = ctx.now
-    _say(ctx, item, t(ctx.lang, "r.ack", id=item.id, actor=at(ctx.actor), note=_note(ctx, note)))
+    say(ctx, item, t(ctx.lang, "r.ack", id=item.number, actor=at(ctx.actor), note=_note(ctx, note)))
 
 
 def progress(ctx: Ctx, item: Item, percent: int, note: str | None) -> None:
-    before = _transition(ctx, item, "progress", note=f"{percent}%" + (f" {note}" if note else ""),
+    before = transition(ctx, item, "progress", note=f"{percent}%" + (f" {note}" if note else ""),
                          data={"progress": percent})
     item.progress = percent
     if item.acknowledged_at is None:
         item.acknowledged_at = ctx.now
-    text = t(ctx.lang, "r.progress", id=item.id, progress=percent, note=_note(ctx, note))
+    text = t(ctx.lang, "r.progress", id=item.number, progress=percent, note=_note(ctx, note))
     if before == "blocked":
         item.blocker_reason, item.blocker_eta, item.risk = None, None, "normal"
         text += t(ctx.lang, "r.unblocked")
-    _say(ctx, item, text)
+    say(ctx, item, text)
 
 
 def block(ctx: Ctx, item: Item, reason: str, eta: datetime | None) -> None:
-    _transition(ctx, item, "block", note=reason, data={"eta": eta.isoformat() if eta else None})
+    transition(ctx, item, "block", note=reason, data={"eta": eta.isoformat() if eta else None})
     item.blocker_reason, item.blocker_eta, item.risk = reason, eta, "high"
     eta_text = t(ctx.lang, "r.block_eta", eta=format_deadline(eta, lang=ctx.lang, calendar=ctx.calendar)) if eta else ""
-    _say(ctx, item, t(ctx.lang, "r.block", id=item.id, reason=reason, eta=eta_text, initiator=at(item.initiator)))
+    say(ctx, item, t(ctx.lang, "r.block", id=item.number, reason=reason, eta=eta_text, initiator=at(item.initiator)))
 
 
 def done(ctx: Ctx, item: Item, note: str | None) -> None:
-    _transition(ctx, item, "done", note=note, data={"progress_before": item.progress})
+    transition(ctx, item, "done", note=note, data={"progress_before": item.progress})
     item.progress, item.done_at = 100, ctx.now
     item.blocker_reason, item.blocker_eta, item.risk = None, None, "normal"
     if item.acknowledged_at is None:
         item.acknowledged_at = ctx.now
-    _say(ctx, item, t(ctx.lang, "r.done", id=item.id, actor=at(ctx.actor), note=_note(ctx, note))
-         + "\n" + t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.id))
+    say(ctx, item, t(ctx.lang, "r.done", id=item.number, actor=at(ctx.actor), note=_note(ctx, note))
+         + "\n" + t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.number))
 
 
 def confirm(ctx: Ctx, item: Item, note: str | None = None) -> None:
-    _transition(ctx, item, "confirm", note=note)
+    transition(ctx, item, "confirm", note=note)
     item.closed_at = ctx.now
-    _say(ctx, item, t(ctx.lang, "r.confirm", id=item.id, actor=at(ctx.actor), note=_note(ctx, note)))
+    say(ctx, item, t(ctx.lang, "r.confirm", id=item.number, actor=at(ctx.actor), note=_note(ctx, note)))
 
 
-def reject(ctx: Ctx, item: Item, reason: str) -> None:
+def reject(ctx: Ctx, item: Item, reason: str | None) -> None:
+    """Back to work. Without a reason (❌, the button) the rejecter is asked for one."""
     reported = next((h for h in reversed(item.history) if h.action == "done"), None)
-    _transition(ctx, item, "reject", note=reason)
+    transition(ctx, item, "reject", note=reason, data={} if reason else {"reason_pending": True})
     item.rework_count += 1
     # Rework resumes from the progress reported before "done", not from 100%.
     item.progress = (reported.data or {}).get("progress_before", 0) if reported else 0
     item.done_at = None
-    _say(ctx, item, t(ctx.lang, "r.reject", id=item.id, actor=at(ctx.actor), reason=reason,
-                      owner=at(item.owner), n=item.rework_count))
+    shown = reason or t(ctx.lang, "reason_to_follow")
+    say(ctx, item, t(ctx.lang, "r.reject", id=item.number, actor=at(ctx.actor), reason=shown,
+                     owner=at(item.owner), n=item.rework_count))
+    if not reason:
+        ctx.reply(t(ctx.lang, "r.ask_reason", actor=at(ctx.actor), id=item.number),
+                  item_ids=(item.id,), thread_of=item.id)
 
 
-def extend(ctx: Ctx, item: Item, deadline: datetime, reason: str) -> None:
+def pending_rejection(item: Item, user: User) -> ItemEvent | None:
+    """The latest rejection of `item`, if `user` made it and its reason is still to come."""
+    last = next((h for h in reversed(item.history) if h.action == "reject"), None)
+    if last is None or last.actor_id != user.id or not (last.data or {}).get("reason_pending"):
+        return None
+    return last
+
+
+def extend(ctx: Ctx, item: Item, deadline: datetime, reason: str, *, notes: tuple[str, ...] = ()) -> None:
     check_allowed(ctx, item, "extend")
     fmt = lambda d: format_deadline(d, lang=ctx.lang, calendar=ctx.calendar) if d else "—"  # noqa: E731
     if item.deadline == deadline:
-        raise UserError(t(ctx.lang, "e.same_deadline", id=item.id, when=fmt(deadline)))
+        raise UserError(t(ctx.lang, "e.same_deadline", id=item.number, when=fmt(deadline)))
     old = item.deadline
     item.deadline = deadline
-    _transition(ctx, item, "extend", note=reason,
-                data={"old": old.isoformat() if old else None, "new": deadline.isoformat(), "reason": reason})
-    _say(ctx, item, t(ctx.lang, "r.extend", id=item.id, old=fmt(old), new=fmt(deadline),
-                      actor=at(ctx.actor), reason=reason))
+    transition(ctx, item, "extend", note=reason,
+               data={"old": old.isoformat() if old else None, "new": deadline.isoformat(), "reason": reason})
+    say(ctx, item, "\n".join((t(ctx.lang, "r.extend", id=item.number, old=fmt(old), new=fmt(deadline),
+                                 actor=at(ctx.actor), reason=reason), *notes)))
 
 
 def cancel(ctx: Ctx, item: Item, reason: str | None) -> None:
-    _transition(ctx, item, "cancel", note=reason)
+    transition(ctx, item, "cancel", note=reason)
     item.closed_at = ctx.now
-    _say(ctx, item, t(ctx.lang, "r.cancel", id=item.id, actor=at(ctx.actor), reason=_note(ctx, reason)))
+    say(ctx, item, t(ctx.lang, "r.cancel", id=item.number, actor=at(ctx.actor), reason=_note(ctx, reason)))
 
 
 def set_risk(ctx: Ctx, item: Item, risk: str, reason: str | None) -> None:
-    _transition(ctx, item, "risk", note=reason, data={"risk": risk})
+    transition(ctx, item, "risk", note=reason, data={"risk": risk})
     item.risk = risk
-    _say(ctx, item, t(ctx.lang, "r.risk", id=item.id, risk=pair(ctx.lang, RISK, risk), reason=_note(ctx, reason)))
+    say(ctx, item, t(ctx.lang, "r.risk", id=item.number, risk=pair(ctx.lang, RISK, risk), reason=_note(ctx, reason)))

@@ -20,7 +20,7 @@ def short_time(dt: datetime, calendar: WorkCalendar) -> str:
 
 def deadline_text(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime) -> str:
     if item.deadline is None:
-        return t(lang, "no_deadline", id=item.id)
+        return t(lang, "no_deadline", id=item.number)
     text = format_deadline(item.deadline, lang=lang, calendar=calendar)
     if item.status in OPEN_STATUSES and item.status != "done" and item.deadline < now:
         text += t(lang, "overdue_suffix")
@@ -44,7 +44,7 @@ def buttons_for(item: Item, lang: str) -> tuple[Button, ...]:
 def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, lines: tuple[str, ...] = ()) -> Card:
     """The card that stands for the item in the chat; re-rendered in place on each change."""
     kind = pair(lang, KIND, item.kind)
-    title = f"#{item.id} {kind}：{item.title}" if lang != "en" else f"#{item.id} {kind}: {item.title}"
+    title = f"#{item.number} {kind}：{item.title}" if lang != "en" else f"#{item.number} {kind}: {item.title}"
     who = "f.counterpart" if item.kind == "request" else "f.owner"
     fields: list[tuple[str, str]] = []
     if item.department is not None:
@@ -62,6 +62,8 @@ def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, l
         fields.append((t(lang, "f.progress"), f"{item.progress}%"))
     if item.standard:
         fields.append((t(lang, "f.standard"), item.standard))
+    elif item.kind == "action":
+        fields.append((t(lang, "f.standard"), t(lang, "standard_missing", id=item.number)))
     if item.risk != "normal":
         fields.append((t(lang, "f.risk"), pair(lang, RISK, item.risk)))
     if item.status == "blocked" and item.blocker_reason:
@@ -78,7 +80,7 @@ def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, l
 
 def summary_line(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime) -> str:
     return t(
-        lang, "list.line", id=item.id, title=item.title, owner=at(item.owner),
+        lang, "list.line", id=item.number, title=item.title, owner=at(item.owner),
         deadline=deadline_text(item, lang=lang, calendar=calendar, now=now) if item.deadline else "—",
         status=status_label(lang, item.kind, item.status),
     )
@@ -92,6 +94,8 @@ def _history_note(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str |
         return fmt(data["deadline"]) if data.get("deadline") else None
     if row.action == "extend" and "new" in data:
         return f"{fmt(data.get('old'))} → {fmt(data['new'])}: {data.get('reason', '')}"
+    if row.action == "reassign" and data.get("to_name"):
+        return f"{data.get('from_name') or '—'} → {data['to_name']}" + (f": {row.note}" if row.note else "")
     if row.action == "risk" and data.get("risk"):
         return " ".join(filter(None, (pair(lang, RISK, data["risk"]), row.note)))
     return row.note

@@ -20,6 +20,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "risk": {s: s for s in ("open", "in_progress", "blocked", "done")},
     "cancel": {s: "cancelled" for s in ("open", "in_progress", "blocked", "done")},
     "snooze": {s: s for s in ("open", "in_progress", "blocked", "done")},
+    "standard": {s: s for s in ("open", "in_progress", "blocked", "done")},
 }
 
 # Who may take each action: the owner (R), the initiator or approver (A), or either.
@@ -34,6 +35,7 @@ ACTORS: dict[str, str] = {
     "extend": "involved",
     "risk": "involved",
     "snooze": "involved",
+    "standard": "involved",
 }
 
 

@@ -18,6 +18,21 @@ URGENCY = {"urgent": ("紧急", "urgent"), "emergency": ("特急", "emergency")}
 RISK = {"normal": ("正常", "normal"), "late": ("滞后", "late"), "high": ("高", "high")}
 
 
+# Names of China's statutory holidays (as the calendar data spells them) -> as people say them.
+HOLIDAYS_ZH = {"new year's day": "元旦", "spring festival": "春节", "chinese new year (spring festival)": "春节",
+               "chinese new year's eve": "春节", "tomb-sweeping day": "清明", "labour day": "劳动节",
+               "labor day": "劳动节", "dragon boat festival": "端午", "national day": "国庆",
+               "mid-autumn festival": "中秋"}
+
+
+def holiday_name(lang: str, name: str) -> str:
+    """A holiday's name for the reader; "holiday" when the calendar has none."""
+    if name == "holiday":
+        return "节" if lang != "en" else "holiday"
+    name = name.replace(" (observed)", "")
+    return name if lang == "en" else HOLIDAYS_ZH.get(name.lower(), name)
+
+
 def status_label(lang: str, kind: str, status: str) -> str:
     zh_request, zh_action, en = STATUS[status]
     if lang == "en":
@@ -90,12 +105,50 @@ T: dict[str, tuple[str, str]] = {
     ),
     "r.cancel": ("🚫 #{id} 已由 {actor} 关闭{reason}。", "🚫 #{id} cancelled by {actor}{reason}."),
     "r.risk": ("#{id} 风险：{risk}{reason}", "#{id} risk: {risk}{reason}"),
-    "reject_by_reaction": ("通过 {emoji} 驳回，原因待补充", "rejected with {emoji}; reason to follow"),
-    "reject_by_button": ("通过「驳回」按钮驳回，原因待补充", "rejected with the button; reason to follow"),
+    "reason_to_follow": ("原因待补充", "reason to follow"),
+    "r.ask_reason": (
+        "{actor} 请补充驳回 #{id} 的原因，负责人才知道要改什么：发送「/驳回 #{id} 原因」。",
+        "{actor}, please say why #{id} was rejected, so the owner knows what to change: /reject #{id} REASON.",
+    ),
+    "r.reject_reason": (
+        "📝 #{id} 驳回原因（{actor}）：{reason}。{owner} 请按此返工。",
+        "📝 #{id} was rejected by {actor} because: {reason}. {owner}, please rework it accordingly.",
+    ),
+    "r.standard": ("📝 #{id} 完成标准：{standard}（{actor}）", "📝 #{id} done when: {standard} ({actor})"),
+    "r.reassign": (
+        "🔁 #{id} 已由 {actor} 转交：{old} → {new}（原因：{reason}）。{new} 请跟进。",
+        "🔁 #{id} handed over by {actor}: {old} → {new} (why: {reason}). {new}, it is yours now.",
+    ),
+    "dm.reassigned": (
+        "🔁 {actor} 把 {chat} 的 #{id}「{title}」转交给你（原负责人 {old}）：{reason}。",
+        "🔁 {actor} handed #{id} \"{title}\" in {chat} over to you (was {old}): {reason}.",
+    ),
+    "card.need_standard": (
+        "完成标准待补充：发起人请发送「/标准 #{id} 完成标准」，验收时以此为准。",
+        "No completion standard yet: the initiator adds one with /standard #{id} TEXT; it is what the item is checked against.",
+    ),
+    "standard_missing": ("待补充（/标准 #{id} 内容）", "to be added (/standard #{id} TEXT)"),
+    # about a deadline just given
+    "note.rolled": (
+        "⚠ 注意：「{phrase}」已经过去（{passed}），按 = {date} 处理；如果不对，请用「/延期」改。",
+        "⚠ Note: \"{phrase}\" has passed ({passed}); taken as = {date}. If that is wrong, change it with /extend.",
+    ),
+    "note.holiday": ("📅 {date} 是{name}假期，不是工作日。", "📅 {date} is a holiday ({name}), not a working day."),
+    "note.weekend": ("📅 {date} 是{weekday}，不是工作日。", "📅 {date} is a {weekday}, not a working day."),
     "r.note": ("：{note}", ": {note}"),
     # refusals (nothing changed)
     "e.no_item": ("找不到 #{id}。用「/列表」看本群的事项。", "There is no #{id}. Try /list for this chat's items."),
-    "e.other_chat": ("#{id} 属于另一个群，请在那里操作。", "#{id} belongs to another chat; act on it there."),
+    "e.other_chat": (
+        "本群没有 #{id}。#{id}「{title}」属于另一个群（{chat}），请在那里操作。",
+        "This chat has no #{id}. #{id} \"{title}\" belongs to another chat ({chat}); act on it there.",
+    ),
+    "e.which": ("有几个 #{id}：{items}。请到对应的群里操作。", "There are several #{id}: {items}. Act on it in its chat."),
+    "e.which_line": ("{chat} 的「{title}」", "\"{title}\" in {chat}"),
+    "e.only_reassigner": (
+        "只有发起人或负责人所在部门的负责人（{who}）可以转交 #{id}。",
+        "Only the initiator or the owner's department head ({who}) can hand #{id} over.",
+    ),
+    "e.same_owner": ("#{id} 的负责人已经是 {owner}。", "#{id} is already {owner}'s."),
     "e.closed": ("#{id} 当前状态为「{status}」，不能再{action}。", "#{id} is already {status}; it can't be changed now."),
     "e.only_owner": (
         "只有负责人 {owner} 可以{action} #{id}。",
@@ -148,14 +201,27 @@ T: dict[str, tuple[str, str]] = {
     "a.cancel": ("关闭", "cancel"),
     "a.risk": ("标记风险", "set the risk of"),
     "a.snooze": ("暂停提醒", "snooze"),
+    "a.standard": ("设置完成标准", "set the completion standard of"),
+    "a.reassign": ("转交", "hand over"),
     # list and show
     "list.empty": ("本群没有进行中的事项。🎈", "No open items in this chat. 🎈"),
     "list.none": ("没有符合条件的事项。", "No items match."),
     "list.title": ("本群事项（{n}）", "Items in this chat ({n})"),
+    "list.title_filtered": ("本群事项 · {what}（{n}）", "Items in this chat · {what} ({n})"),
     "list.title_mine": ("我的事项（{n}）", "My items ({n})"),
     "list.title_overdue": ("逾期事项（{n}）", "Overdue items ({n})"),
+    "list.title_blocked": ("受阻事项（{n}）", "Blocked items ({n})"),
+    "list.title_awaiting": ("待确认事项（{n}）", "Items awaiting confirmation ({n})"),
+    "list.title_week": ("本周到期事项（{n}）", "Due this week ({n})"),
     "list.title_user": ("{user} 的事项（{n}）", "Items of {user} ({n})"),
     "list.title_all": ("本群全部事项（{n}）", "All items in this chat ({n})"),
+    "list.f.mine": ("我的", "mine"),
+    "list.f.overdue": ("逾期", "overdue"),
+    "list.f.blocked": ("受阻", "blocked"),
+    "list.f.awaiting": ("待确认", "awaiting confirmation"),
+    "list.f.week": ("本周到期", "due this week"),
+    "list.f.all": ("全部", "all"),
+    "list.unknown_filter": ("看不懂筛选条件「{word}」。", "Can't filter by \"{word}\"."),
     "list.more": ("……另有 {n} 项，用「/详情 #N」查看。", "...and {n} more; /show #N for one."),
     "list.line": ("#{id} {title} · {owner} · {deadline} · {status}", "#{id} {title} · {owner} · {deadline} · {status}"),
     "show.history": ("记录：", "History:"),
@@ -172,6 +238,10 @@ T: dict[str, tuple[str, str]] = {
     "h.risk": ("风险", "risk"),
     "h.snooze": ("暂停提醒", "snoozed"),
     "h.reassign": ("转交", "reassigned"),
+    "h.standard": ("完成标准", "completion standard"),
+    "h.reject_reason": ("补充驳回原因", "rejection reason"),
+    "h.remind": ("提醒", "reminded"),
+    "h.escalate": ("上报", "escalated"),
 }
 
 

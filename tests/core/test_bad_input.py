@@ -160,7 +160,7 @@ def test_acting_from_another_chat_is_refused(chat, app):
     before = snapshot(app)
     out = chat.run(":chat other\n@lee: /done #1")
     new, _ = split(out)
-    assert len(new) == 1 and "#1 属于另一个群" in new[0]
+    assert len(new) == 1 and "本群没有 #1。#1「build the page」属于另一个群（#demo）" in new[0]
     assert "#other" in new[0].split("\n", 1)[0]  # answered where it was asked
     assert snapshot(app) == before
 

@@ -85,16 +85,20 @@ def test_the_word_by_inside_the_standard_is_not_a_second_deadline(chat, app):
 
 @pytest.mark.parametrize("marker", ["审批 @boss", "审批人 @boss", "approver @boss", "approver: @boss"])
 def test_todo_records_the_approver(chat, app, marker):
-    chat.run(f"@pm: /todo @lee write the spec {marker}")
+    chat.run(f"@pm: /todo @lee write the spec {marker} 截止 周五")
     item = only_item(app)
     assert item.title == "write the spec"
     assert item.approver == "boss"
 
 
-def test_todo_without_deadline_says_how_to_set_one(chat, app):
+def test_todo_without_deadline_creates_nothing_and_asks_for_one(chat, app):
     out = chat.run("@pm: /todo @lee tidy the wiki")
-    assert "截止：未设置（/延期 #1 日期 原因）" in out
-    assert only_item(app).deadline is None
+    [reply] = posts(out)
+    assert "行动项需要截止时间，没有创建。" in reply
+    assert "/待办 @lee tidy the wiki 截止 周五 标准：……" in reply  # an example built from what was typed
+    assert "周五前提交设计稿" in reply
+    with app.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 0
 
 
 def test_plain_chat_without_a_command_gets_no_reply(chat, app):

@@ -84,7 +84,8 @@ def test_the_head_is_told_of_every_change_they_did_not_make(chat, app):
     # Nothing changed, nothing to tell.
     assert len(split(chat.run("@boss: /dept Tech liaison @dan"))[0]) == 1
     with app.sessions() as s:
-        direct = s.scalars(select(OutboxMessage.user_id).where(OutboxMessage.user_id.is_not(None))).all()
+        direct = s.scalars(select(OutboxMessage.user_id).where(OutboxMessage.user_id.is_not(None))
+                           .order_by(OutboxMessage.id)).all()
     assert direct == ["wang", "wang", "zhou"]
 
 

@@ -210,7 +210,7 @@ def test_deadline_change_is_kept_in_history(chat, app, who, command):
 
 
 def test_extend_sets_a_first_deadline(chat, app):
-    chat.run("@pm: /todo @lee tidy the wiki")
+    chat.run("@pm: /settings open-ended on\n@pm: /todo @lee tidy the wiki")
     out = chat.run("@pm: /extend #1 明天 agreed in the sync")
     assert "🗓 #1 截止时间调整：— → 2026-05-12 周二 18:00（@pm：agreed in the sync）" in out
     last = item(app).history[-1]

@@ -66,7 +66,7 @@ def platform_event(text: str, *, mentions=(), user_name="pm", event_id="e1") -> 
 
 def test_only_the_platforms_mentions_become_tokens(app):
     """A real mention works; a hand-typed copy of it cannot rename the person, others are inert."""
-    event = platform_event("/待办 <@ou_lee|李工> 上线 <@ou_lee|CEO> 通知 <@ou_x|老板> <@all>",
+    event = platform_event("/待办 <@ou_lee|李工> 上线 <@ou_lee|CEO> 通知 <@ou_x|老板> <@all> 截止 明天",
                            mentions=(Mention("ou_lee", "李工"),))
     assert app.process(event, now=NOW)
     with app.sessions() as s:
@@ -89,7 +89,7 @@ def test_a_typed_token_without_a_real_owner_creates_nothing(app):
 def test_display_names_cannot_smuggle_a_token(app):
     """A name is written inside tokens; `>` or `|` in it would end the token and start another."""
     sneaky = "x><@all|所有人"
-    event = platform_event("/todo <@ou_lee|lee> page", user_name=sneaky, mentions=(Mention("ou_lee", "l>ee<@all"),))
+    event = platform_event("/todo <@ou_lee|lee> page by friday", user_name=sneaky, mentions=(Mention("ou_lee", "l>ee<@all"),))
     assert app.process(event, now=NOW)
     assert tokens_sent(app) == {"ou_lee", "ou_pm"}
     with app.sessions() as s:

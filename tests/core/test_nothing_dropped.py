@@ -43,13 +43,13 @@ CREATED = [
     # the approver first: the task follows them
     ("/todo @bob approver @carol write tests by friday",
      dict(title="write tests", approver="carol", deadline="2026-05-15 18:00", note=None), ["审批人：@carol"]),
-    ("/待办 @李工 审批人 @王总 写文档", dict(title="写文档", approver="王总", note=None), []),
+    ("/待办 @李工 审批人 @王总 写文档 截止 周五", dict(title="写文档", approver="王总", note=None), []),
     # the deadline first: the task follows it
     ("/待办 @李工 截止 周五 完成前端 标准：测试通过",
      dict(title="完成前端", standard="测试通过", deadline="2026-05-15 18:00"), [f"截止：{FRIDAY}"]),
     ("/todo @bob by friday write docs", dict(title="write docs", deadline="2026-05-15 18:00"), []),
     # separators after the owner are not part of the title
-    ("/todo @bob, write tests", dict(title="write tests"), []),
+    ("/todo @bob, write tests by friday", dict(title="write tests"), []),
     # "by" inside the title stays in the title
     ("/todo @bob write the spec signed off by legal by friday done when: legal says ok",
      dict(title="write the spec signed off by legal", standard="legal says ok", deadline="2026-05-15 18:00"), []),
@@ -75,7 +75,7 @@ def test_every_word_has_a_visible_place(chat, app, line, stored, shown):
 
 
 def test_the_note_is_not_repeated_in_the_history_line(chat, app):
-    chat.run("@pm: /todo @bob X approver @carol and legal sign-off")
+    chat.run("@pm: /todo @bob X approver @carol and legal sign-off by friday")
     show = split(chat.run("@pm: /show #1"))[0][0]
     assert show.count("and legal sign-off") == 1
 
@@ -110,7 +110,7 @@ def test_and_between_people_is_understood(chat, app):
     ("/ack #1 on it, eta tomorrow", "✔ #1 已收到，@bob 跟进中：on it, eta tomorrow。"),
 ])
 def test_words_after_ack_are_recorded(chat, app, command, reply):
-    chat.run("@pm: /todo @bob write docs")
+    chat.run("@pm: /todo @bob write docs by friday")
     out = chat.run(f"@bob: {command}")
     assert reply in split(out)[0][0]
     show = split(chat.run("@pm: /show #1"))[0][0]
@@ -118,7 +118,7 @@ def test_words_after_ack_are_recorded(chat, app, command, reply):
 
 
 def test_words_after_confirm_are_recorded(chat, app):
-    chat.run("@pm: /todo @bob write docs\n@bob: /done #1")
+    chat.run("@pm: /todo @bob write docs by friday\n@bob: /done #1")
     out = chat.run("@pm: /confirm #1 thanks, ship it")
     assert "✅ #1 已由 @pm 确认验收，闭环：thanks, ship it。" in split(out)[0][0]
     with app.sessions() as s:
@@ -129,7 +129,7 @@ def test_a_command_word_on_its_own_line(app):
     """Phones put the command on one line and the rest below: the line break separates like a space."""
     now = datetime(2026, 5, 11, 10, 0, tzinfo=SH)
     event = IncomingEvent(platform="feishu", event_id="e1", chat_id="oc_1", user_id="ou_pm", user_name="pm",
-                          kind=EventKind.MESSAGE, received_at=now, text="/待办\n<@ou_lee|李工> 写文档\n标准：评审通过",
+                          kind=EventKind.MESSAGE, received_at=now, text="/待办\n<@ou_lee|李工> 写文档 截止 明天\n标准：评审通过",
                           mentions=(Mention("ou_lee", "李工"),))
     assert app.process(event, now=now)
     got = item(app)

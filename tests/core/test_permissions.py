@@ -127,7 +127,7 @@ def test_button_click_acts_as_the_clicking_user(chat, app):
     "@pm react ✅ {list}",  # a reaction on a message about several items
 ])
 def test_meaningless_reactions_are_ignored(chat, app, line):
-    chat.run(SETUP["done"] + "\n@pm: /todo @lee second one")
+    chat.run(SETUP["done"] + "\n@pm: /todo @lee second one by friday")
     listing = chat.run("@pm: /list")
     list_m = "m" + HEADER.search(listing).group(1)
     if "unreact" in line:

@@ -17,7 +17,7 @@ HEADER = re.compile(r"^\[m(\d+) (→|✎) ", re.M)
 ITEMS = """
 @pm: /todo @lee campaign page 截止 2026-05-15
 @pm: /需求 @zhang secure stock 截止 2026-05-12
-@bob: /todo @zhang write copy
+@bob: /需求 @zhang write copy
 @pm: /todo @lee old task 截止 2026-05-14
 @lee: /done #4
 @pm: /confirm #4
@@ -68,7 +68,7 @@ def test_list_lines_show_owner_deadline_and_status(chat, app):
     reply = one_reply(chat.run("@pm: /list all"))
     assert "#2 secure stock · @zhang · 2026-05-12 周二 18:00 · 待沟通" in reply
     assert "#1 campaign page · @lee · 2026-05-15 周五 18:00 · 未开始" in reply
-    assert "#3 write copy · @zhang · — · 未开始" in reply
+    assert "#3 write copy · @zhang · — · 待沟通" in reply
     assert "#4 old task · @lee · 2026-05-14 周四 18:00 · 已确认" in reply
 
 
@@ -86,7 +86,7 @@ def test_list_of_a_department(chat, app):
     chat.run("""
 @pm: /dept 技术部 对接人 @lee 成员 @zhang
 @pm: /需求 @技术部 schedule the page
-@pm: /todo @lee unrelated
+@pm: /todo @lee unrelated by friday
 """)
     reply = one_reply(chat.run("@pm: /list @技术部"))
     assert "技术部 的事项（1）" in reply
@@ -225,8 +225,69 @@ def test_settings_lang_en_switches_later_replies_for_this_chat_only(chat, app):
     assert "Only the owner, @lee, can report done #1." in out
     assert "负责人" not in out
     # another chat keeps the default
-    assert "#2 行动项：other" in chat.run(":chat other\n@pm: /todo @lee other")
+    assert "#1 行动项：other" in chat.run(":chat other\n@pm: /todo @lee other by friday")
     # and back
     chat.run(":chat demo")
     reply = one_reply(chat.run("@pm: /设置 语言 中文"))
     assert "已保存" in reply and "语言 zh" in reply
+
+
+# --- /list filters -----------------------------------------------------------------------------
+
+FILTERED = """
+@pm: /dept 技术部 对接人 @lee 成员 @zhang
+@pm: /需求 @技术部 schedule the page 截止 2026-05-13
+@pm: /todo @zhang build the page by 2026-05-15
+@pm: /todo @bob write copy by 2026-05-22
+@pm: /todo @lee check stock by 2026-05-14
+@zhang: /受阻 #2 staging is down
+@lee: /done #4
+"""
+
+
+@pytest.mark.parametrize(("line", "title", "ids"), [
+    ("/list blocked", "受阻事项（1）", [2]),
+    ("/列表 受阻", "受阻事项（1）", [2]),
+    ("/list awaiting", "待确认事项（1）", [4]),
+    ("/列表 待验收", "待确认事项（1）", [4]),
+    ("/list this week", "本周到期事项（3）", [1, 4, 2]),
+    ("/列表 本周", "本周到期事项（3）", [1, 4, 2]),
+    ("/列表 技术部", "技术部 的事项（1）", [1]),
+    ("/list @技术部", "技术部 的事项（1）", [1]),
+    ("/list @zhang blocked", "本群事项 · 受阻 · @zhang（1）", [2]),
+    ("/列表 本周 受阻", "本群事项 · 本周到期 · 受阻（1）", [2]),
+])
+def test_list_filters(chat, app, line, title, ids):
+    chat.run(FILTERED)
+    reply = one_reply(chat.run(f"@pm: {line}"))
+    assert title in reply
+    assert listed(reply) == ids
+
+
+def test_list_filter_that_matches_nothing(chat, app):
+    chat.run(FILTERED)
+    assert "没有符合条件的事项。" in one_reply(chat.run("@pm: /list @bob blocked"))
+
+
+def test_an_unknown_list_filter_says_which_word(chat, app):
+    reply = one_reply(chat.run("@pm: /list whatever"))
+    assert "看不懂筛选条件「whatever」。" in reply and "用法：/列表" in reply
+
+
+# --- typos ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "suggestion"), [
+    ("/todoo @lee x", "你是想用「/todo」吗？"),
+    ("/lsit", "你是想用「/list」吗？"),
+    ("/待辨 @lee x", "你是想用「/待办」吗？"),
+    ("/确人 #1", "你是想用「/确认」吗？"),
+    ("@genjin hepl", "你是想用「/help」吗？"),
+])
+def test_a_mistyped_command_suggests_the_closest(chat, app, line, suggestion):
+    reply = one_reply(chat.run(f"@pm: {line}"))
+    assert "这个命令。" in reply and suggestion in reply and "发送「/帮助」看全部命令。" in reply
+
+
+def test_a_word_near_no_command_gets_the_plain_hint(chat, app):
+    reply = one_reply(chat.run("@pm: /xyzzyq"))
+    assert "你是想用" not in reply and "发送「/帮助」看全部命令。" in reply

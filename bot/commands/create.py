@@ -1,0 +1,162 @@
+"""/todo and /ask: read who, what, by when and how urgent from one line, then create the item.
+
+An action item always has one owner and a deadline (unless the chat allows open-ended
+items); its completion standard is asked for when missing. Flags (紧急, urgent, 各一项)
+may stand anywhere: at either end of the line or of a part of it, or in brackets.
+"""
+
+from __future__ import annotations
+
+from bot.commands import grammar, when
+from bot.commands.items import resolve_target
+from bot.commands.strings import t, usage
+from bot.context import Ctx, UserError
+from bot.deadlines import Reading
+from bot.directory import Target, counterpart, find_department
+from bot.items import actions
+from bot.items import strings as item_strings
+from bot.items.numbers import next_number
+from storage.models import Item, User
+
+DEADLINE = r"截止(?:时间|日期)?\s*[:：]?|(?<!\S)(?:by|due|deadline:?)(?=\s)"
+STANDARD = r"(?:完成标准|交付标准|验收标准|标准)\s*[:：]|(?<!\S)(?:standard|done when)\s*:"
+APPROVER = r"(?:审批人?|验收人)\s*[:：]?(?=\s*(?:@|<@))|(?<!\S)approver:?(?=\s*(?:@|<@))"
+FLAGS: dict[str, tuple[str, ...]] = {"urgent": ("紧急", "加急", "urgent"), "emergency": ("特急", "非常紧急", "emergency")}
+# "One item each" is said right after the people ("@bob @carol 各一项 写报告"), nowhere else.
+EACH: dict[str, tuple[str, ...]] = {"each": ("各一项", "每人一项", "各建一项", "each")}
+
+
+def _owner_of(ctx: Ctx, target: Target) -> User:
+    if target.department is None:
+        assert target.user is not None  # a target is a person or a department
+        return target.user
+    owner = counterpart(target.department)
+    if owner is None:
+        raise UserError(item_strings.t(ctx.lang, "e.no_counterpart", dept=target.department.name))
+    return owner
+
+
+def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Reading | None,
+            standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None) -> Item:
+    """`note`: words the grammar found no field for; kept on the creation record, shown on the card."""
+    now = ctx.now
+    due = deadline.when if deadline else None
+    item = Item(
+        number=next_number(session=ctx.session, chat=ctx.chat),
+        kind=kind, chat=ctx.chat, title=title, initiator=ctx.actor, owner=_owner_of(ctx, target),
+        department=target.department, approver=approver, standard=standard, urgency=urgency,
+        status="open", deadline=due, created_at=now, updated_at=now, version=1,
+        history=[],  # known empty: recording its first row needs no query
+    )
+    ctx.session.add(item)
+    ctx.session.flush()
+    actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
+                   from_status=None, note=note, data={"deadline": due.isoformat() if due else None},
+                   bump=False)
+    actions.post_card(ctx, item, notes=tuple(when.notes(ctx, deadline)) if deadline else ())
+    return item
+
+
+def _people(ctx: Ctx, rest: str, command: str, missing: str) -> tuple[list[grammar.MentionRef], str]:
+    """The owner(s) named first. A further one counts when picked from the platform's member list, or
+    is a registered department; a typed "@所有人" or "@_all" is text of the task."""
+    def names_someone(ref: grammar.MentionRef) -> bool:
+        return ref.user_id is not None or find_department(
+            session=ctx.session, platform=ctx.event.platform, tenant=ctx.event.tenant, name=ref.name) is not None
+
+    refs, rest = grammar.take_leading_mentions(rest, names_someone)
+    if not refs:
+        raise UserError(t(ctx.lang, missing) + "\n" + usage(ctx.lang, command))
+    return refs, rest
+
+
+def _one_each(ctx: Ctx, refs: list[grammar.MentionRef], flags: set[str], command: str, rest: str) -> None:
+    """Several people named as owners: one item each only when asked (各一项), else ask."""
+    if len(refs) < 2 or "each" in flags:
+        return
+    names = " ".join("@" + r.name for r in refs)  # plain names: a refusal pings nobody
+    word = "/todo" if command == "todo" and ctx.lang == "en" else "/ask" if ctx.lang == "en" else (
+        "/待办" if command == "todo" else "/需求")
+    each = "each" if ctx.lang == "en" else "各一项"
+    raise UserError(t(ctx.lang, f"one_owner.{command}", names=names,
+                      example=f"{word} {names} {each} {rest}".strip()))
+
+
+def _deadline(ctx: Ctx, head: str, phrase: str | None) -> tuple[str, Reading | None]:
+    """The deadline after a marker, else one said inside the task (taken out of the title)."""
+    if phrase:
+        return head, when.read(ctx, phrase)
+    found = when.find(ctx, head)
+    if found is None:
+        return head, None
+    return found.rest, found
+
+
+def cmd_todo(ctx: Ctx, rest: str) -> None:
+    flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @bob …", "… 标准：ok 紧急"
+    refs, rest = _people(ctx, rest, "todo", "need_owner")
+    more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@bob 紧急 …", "@a @b 各一项 …"
+    flags |= more
+    head, parts = when.split_with_deadline(
+        ctx, rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER})
+    parts = {name: _flags_off(segment, flags) for name, segment in parts.items()}
+    head = _flags_off(head, flags)
+    approver, note = _approver(ctx, parts.get("approver", ""))
+    if not head and note:  # "/todo @lee approver @wang write the spec": the task follows the approver
+        head, note = note, None
+    head, deadline = _deadline(ctx, head, parts.get("deadline"))
+    if not head:
+        raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "todo"))
+    _one_each(ctx, refs, flags, "todo", rest)
+    if deadline is None and not ctx.policy.allow_open_ended:
+        raise UserError(t(ctx.lang, "need_todo_deadline", example=_example(ctx, refs, head)))
+    targets = [resolve_target(ctx, ref) for ref in refs]
+    for target in dict.fromkeys(targets):
+        _create(ctx, kind="action", target=target, title=head, deadline=deadline,
+                standard=parts.get("standard") or None, approver=approver, note=note,
+                urgency=_urgency(flags))
+
+
+def _example(ctx: Ctx, refs: list[grammar.MentionRef], head: str) -> str:
+    owner = "@" + refs[0].name
+    return t(ctx.lang, "todo_deadline_example", owner=owner, title=head)
+
+
+def _flags_off(segment: str, flags: set[str]) -> str:
+    found, kept = grammar.take_flags(segment, FLAGS)
+    flags |= found
+    return kept
+
+
+def _urgency(flags: set[str]) -> str:
+    return "emergency" if "emergency" in flags else "urgent" if "urgent" in flags else "normal"
+
+
+def _approver(ctx: Ctx, segment: str):
+    """The one person after "approver"/"审批人", and the words that follow them (kept as a note)."""
+    refs = grammar.find_mentions(segment)
+    if not refs:
+        return None, None
+    if len(refs) > 1:
+        raise UserError(t(ctx.lang, "one_approver"))
+    target = resolve_target(ctx, refs[0])
+    if target.user is None:
+        raise UserError(t(ctx.lang, "dept.dept_as_person", name=refs[0].name))
+    note = segment[refs[0].span[1]:].strip(grammar.SEPARATORS + "\t\n")
+    return target.user, note or None
+
+
+def cmd_ask(ctx: Ctx, rest: str) -> None:
+    flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @技术部 …", "… 截止 明天 紧急"
+    refs, rest = _people(ctx, rest, "ask", "need_target")
+    more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@技术部 紧急 …"
+    flags |= more
+    head, parts = when.split_with_deadline(ctx, rest, {"deadline": DEADLINE})
+    head = _flags_off(head, flags)  # "… 紧急 截止 明天"
+    head, deadline = _deadline(ctx, head, _flags_off(parts.get("deadline", ""), flags))
+    if not head:
+        raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "ask"))
+    _one_each(ctx, refs, flags, "ask", rest)
+    targets = [resolve_target(ctx, ref) for ref in refs]
+    for target in dict.fromkeys(targets):
+        _create(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags))
