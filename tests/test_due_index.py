@@ -98,7 +98,8 @@ def test_a_chat_whose_reminders_fail_is_tried_again_without_holding_up_the_other
     assert app.sweep(now=at("2026-11-23 14:00")) >= 1  # returns: no endless retry within one sweep
     assert keys(app, "remind:nudge1:") == ["remind:nudge1:2"]
     monkeypatch.setattr(sweep_module, "_queue", real)
-    app.sweep(now=at("2026-11-23 14:01"))
+    app.sweep(now=at("2026-11-23 14:01"))  # tried again; lee had a reminder at 14:00: it waits the hour
+    app.sweep(now=at("2026-11-23 15:00"))
     assert sorted(keys(app, "remind:nudge1:")) == ["remind:nudge1:1", "remind:nudge1:2"]
 
 

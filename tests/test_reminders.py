@@ -203,5 +203,7 @@ def test_a_second_nudge_says_how_long_the_request_really_waited(app):
 
 def test_an_escalation_with_nobody_to_tell_says_so(app):
     chat = driver(app, "2026-11-23 10:00")
-    out = chat.run("@pm: /todo @lee spec by 2026-11-23\n:advance 5d")
-    assert "还没有可上报的负责人：请 @pm 协调，或用「/设置 上级 @人」指定。" in out
+    out = chat.run("@pm: /todo @lee spec by 2026-11-23\n:advance 7d")
+    assert out.count("还没有可上报的负责人：请 @pm 协调。") == 1  # once for this deadline, not at every step
+    assert out.count("请用「/设置 上级 @人」指定。") == 1  # how to name them: told once
+    assert out.count("请用「/部门 部门名 负责人 @人 成员 @lee」登记。") == 1

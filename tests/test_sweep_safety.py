@@ -41,7 +41,8 @@ def test_restart_after_downtime_sends_what_fell_due_once_coalesced(settings, db_
     first = App(settings, db_url=db_url)
     say(first, "pm", "/ask <@lee|lee> confirm the schedule", at("2026-11-23 09:00"), 1)
     for n in range(3):
-        say(first, "pm", f"/todo <@lee|lee> task {n} by 2026-11-24 12:00", at("2026-11-23 09:00"), 10 + n)
+        say(first, "pm", f"/todo <@lee|lee> task {n} by 2026-11-24 12:00 standard: ok", at("2026-11-23 09:00"),
+            10 + n)
     first.sweep(now=at("2026-11-23 09:05"))
     first.close()  # down from Monday morning until Thursday
 
@@ -49,14 +50,16 @@ def test_restart_after_downtime_sends_what_fell_due_once_coalesced(settings, db_
     for _ in range(3):  # several ticks after the restart: no repeats
         second.sweep(now=at("2026-11-26 10:00"))
     remind = keys(second, "remind:")
-    # The unanswered request: only the second-period nudge (group, DM), not a stale first one.
-    assert [k for k in remind if "nudge" in k] == ["remind:nudge2:1", "remind:nudge2:1:dm"]
-    # Three overdue items of one person: one bundled message, not three (and no stale warnings).
+    # The unanswered request: only the second-period nudge (its DM; in the group it joins the bundle
+    # below), not a stale first one.
+    assert [k for k in remind if "nudge" in k] == ["remind:nudge2:1:dm"]
+    # Three overdue items and the request, all one person's: one bundled message, not four (and no
+    # stale warnings).
     bundles = [k for k in remind if k.startswith("remind:bundle:")]
     assert len(bundles) == 1
     with second.sessions() as s:
         text = s.scalar(select(OutboxMessage.payload).where(OutboxMessage.key == bundles[0]))["text"]
-    assert "3 项需要你关注" in text and text.count("已逾期") == 3
+    assert "4 项需要你关注" in text and text.count("已逾期") == 3 and text.count("仍未回复") == 1
     assert keys(second, "digest:daily:") and len(keys(second, "digest:daily:")) == 1
     second.close()
 
@@ -147,7 +150,7 @@ def test_first_events_of_a_new_chat_racing_on_two_workers_are_both_kept(settings
         start.wait()
         event = IncomingEvent(platform="console", event_id=f"race{n}", chat_id="brand-new", user_id="pm",
                               user_name="pm", kind=EventKind.MESSAGE, received_at=at("2026-11-23 10:00"),
-                              text=f"/todo <@lee|lee> task {n}", mentions=mentioned("<@lee|lee>"))
+                              text=f"/todo <@lee|lee> task {n} by 2026-11-27", mentions=mentioned("<@lee|lee>"))
         results.append(app.process(event, now=at("2026-11-23 10:00")))
 
     threads = [threading.Thread(target=first_words, args=(n,)) for n in range(4)]
@@ -168,7 +171,7 @@ def test_two_events_on_one_item_at_once_apply_one_after_the_other(settings, pg_u
     _reset_pg(pg_url)
     app = App(settings, db_url=pg_url)
     when = at("2026-11-23 10:00")
-    say(app, "pm", "/todo <@lee|lee> page", when, 1)
+    say(app, "pm", "/todo <@lee|lee> page by 2026-11-27", when, 1)
     say(app, "lee", "/done #1", when, 2)
     start = threading.Barrier(2)
 
@@ -196,7 +199,7 @@ def test_two_events_on_one_item_at_once_apply_one_after_the_other(settings, pg_u
 
 def test_a_restart_at_night_posts_nothing_until_the_next_working_moment(settings, db_url):
     app = App(settings, db_url=db_url)
-    say(app, "pm", "/todo <@lee|lee> page by 2026-11-27", at("2026-11-26 10:00"), 1)
+    say(app, "pm", "/todo <@lee|lee> page by 2026-11-27 standard: ok", at("2026-11-26 10:00"), 1)
     app.sweep(now=at("2026-11-28 23:00"))  # down since Thursday; back on Saturday night
     assert keys(app, "remind:") == []
     app.sweep(now=at("2026-11-30 09:00"))

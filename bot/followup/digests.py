@@ -1,10 +1,16 @@
-"""The daily digest (日报) and the weekly report (周报) of one chat."""
+"""The daily digest (日报) of one chat, and what the digests share.
+
+The daily digest covers everything since the previous one (Friday's progress shows on
+Monday): what moved, what is due, what is stuck. It is skipped only when there is none
+of these.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.deadlines import format_deadline
@@ -13,10 +19,13 @@ from bot.events import Card
 from bot.followup.strings import t
 from bot.items.strings import T as ITEM_T
 from bot.worktime import WorkCalendar
-from storage.models import Chat, Item, ItemEvent
+from storage.models import Chat, Item, ItemEvent, Reminder
 
 ACTIVE = ("open", "in_progress", "blocked")
 SECTION_LIMIT = 10
+# What people did that counts as "moved" (the bot's own reminders do not).
+MOVED = ("ack", "progress", "block", "done", "confirm", "reject", "extend", "reassign", "risk", "cancel",
+         "standard")
 
 
 def days_late(item: Item, now: datetime, calendar: WorkCalendar) -> int:
@@ -27,7 +36,7 @@ def days_late(item: Item, now: datetime, calendar: WorkCalendar) -> int:
     return max(1, calendar.working_days_between(item.deadline, now))
 
 
-def _section(lang: str, key: str, lines: list[str]) -> list[str]:
+def section(lang: str, key: str, lines: list[str]) -> list[str]:
     if not lines:
         return []
     shown = lines[:SECTION_LIMIT]
@@ -36,86 +45,83 @@ def _section(lang: str, key: str, lines: list[str]) -> list[str]:
     return [f"【{t(lang, key)}】" if lang != "en" else f"*{t(lang, key)}*", *shown]
 
 
-def _line(lang: str, key: str, item: Item, **kw) -> str:
-    return t(lang, key, id=item.id, title=item.title, owner=at(item.owner), **kw)
+def line(lang: str, key: str, item: Item, **kw) -> str:
+    return t(lang, key, id=item.number, title=item.title, owner=at(item.owner), **kw)
 
 
-def _chat_items(session: Session, chat: Chat, *extra) -> list[Item]:
+def chat_items(session: Session, chat: Chat, *extra) -> list[Item]:
     # Owners in one more query, not one per line: a digest costs the same few statements at any size.
-    return list(session.scalars(select(Item).where(Item.chat_id == chat.id, *extra).order_by(Item.id)
+    return list(session.scalars(select(Item).where(Item.chat_id == chat.id, *extra).order_by(Item.number)
                                 .options(selectinload(Item.owner))))
 
 
-def _overdue_and_blocked(lang, items, now, calendar):
+def history_since(session: Session, chat: Chat, since: datetime, actions: tuple[str, ...],
+                  until: datetime | None = None) -> list[ItemEvent]:
+    """What people did to the chat's items since `since` (the bot's own rows left out), oldest first."""
+    window = [ItemEvent.at > since] + ([ItemEvent.at <= until] if until else [])
+    return list(session.scalars(
+        select(ItemEvent).join(Item).where(Item.chat_id == chat.id, *window,
+                                           ItemEvent.actor_id.is_not(None), ItemEvent.action.in_(actions))
+        .order_by(ItemEvent.id).options(selectinload(ItemEvent.item))))
+
+
+def previous_daily(session: Session, chat: Chat, before: datetime) -> datetime | None:
+    """When the chat's last daily digest was due (sent, or skipped for having nothing): its `at`."""
+    return session.scalar(select(func.max(Reminder.at)).where(
+        Reminder.chat_id == chat.id, Reminder.kind == "daily", Reminder.at < before))
+
+
+def _what(lang: str, row: ItemEvent) -> str:
+    label = ITEM_T[f"h.{row.action}"][1 if lang == "en" else 0]
+    data = row.data or {}
+    if row.action == "extend" and data.get("new"):
+        return f"{label} → {datetime.fromisoformat(data['new']):%m-%d}" + (f" {row.note}" if row.note else "")
+    return label + (f" {row.note}" if row.note else "")
+
+
+def moved_lines(lang: str, rows: list[ItemEvent]) -> list[str]:
+    """One line per item: everything that happened to it, in order."""
+    per_item: dict[int, list[ItemEvent]] = defaultdict(list)
+    for row in rows:
+        per_item[row.item_id].append(row)
+    glue = "；" if lang != "en" else "; "
+    return [t(lang, "line.moved", id=done[0].item.number, title=done[0].item.title,
+              what=glue.join(_what(lang, r) for r in done)) for done in per_item.values()]
+
+
+def overdue_and_blocked(lang, items, now, calendar):
     overdue = [i for i in items if i.status in ACTIVE and i.deadline and i.deadline <= now]
-    blocked = [i for i in items if i.status == "blocked"]
+    blocked = [i for i in items if i.status == "blocked" and i not in overdue]
     return (
-        [_line(lang, "line.overdue", i, days=days_late(i, now, calendar)) for i in overdue],
-        [_line(lang, "line.blocked", i, reason=i.blocker_reason or "—") for i in blocked],
+        [line(lang, "line.overdue", i, days=days_late(i, now, calendar)) for i in overdue],
+        [line(lang, "line.blocked", i, reason=i.blocker_reason or "—") for i in blocked],
     )
 
 
 def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: WorkCalendar,
-          as_of: datetime | None = None) -> Card | None:
-    """What moved, what is due, what is stuck; None when nothing needs anyone's action.
+          as_of: datetime | None = None, since: datetime | None = None) -> Card | None:
+    """What moved since the previous digest, what is due, what is stuck; None when there is nothing.
 
     `as_of` (the digest's scheduled time) leaves out items created after it: a chat's
     first items at 10:00 don't call for the 09:30 digest late, a restart's backlog does.
+    `since`: the previous digest (default: the last one on record, else a day ago).
     """
-    items = _chat_items(session, chat, Item.status.in_((*ACTIVE, "done")), Item.created_at <= (as_of or now))
-    overdue, blocked = _overdue_and_blocked(lang, items, now, calendar)
+    since = since or previous_daily(session, chat, as_of or now) or now - timedelta(days=1)
+    items = chat_items(session, chat, Item.status.in_((*ACTIVE, "done")), Item.created_at <= (as_of or now))
+    overdue, blocked = overdue_and_blocked(lang, items, now, calendar)
     horizon = calendar.end_of_working_day(calendar.next_working_day(now.astimezone(calendar.tz).date()))
     fmt = lambda d: format_deadline(d, lang=lang, calendar=calendar)  # noqa: E731
-    due_soon = [_line(lang, "line.due", i, deadline=fmt(i.deadline)) for i in items
+    due_soon = [line(lang, "line.due", i, deadline=fmt(i.deadline)) for i in items
                 if i.status in ACTIVE and i.deadline and now < i.deadline <= horizon]
-    awaiting = [_line(lang, "line.simple", i) for i in items if i.status == "done"]
-    unanswered = [_line(lang, "line.simple", i) for i in items
+    awaiting = [line(lang, "line.simple", i) for i in items if i.status == "done"]
+    unanswered = [line(lang, "line.simple", i) for i in items
                   if i.kind == "request" and i.status == "open" and i.acknowledged_at is None]
-    if not (overdue or due_soon or blocked or awaiting or unanswered):
+    moved = moved_lines(lang, history_since(session, chat, since, MOVED, as_of or now))
+    if not (overdue or due_soon or blocked or awaiting or unanswered or moved):
         return None
-    moved_rows = session.scalars(
-        select(ItemEvent).join(Item).where(Item.chat_id == chat.id, ItemEvent.at > now - timedelta(days=1),
-                                           ItemEvent.action.in_(("progress", "done", "confirm", "block")))
-        .order_by(ItemEvent.id).options(selectinload(ItemEvent.item))
-    ).all()
-    moved = [t(lang, "line.moved", id=r.item.id, title=r.item.title,
-               what=(ITEM_T[f"h.{r.action}"][1 if lang == "en" else 0] + (f" {r.note}" if r.note else "")))
-             for r in moved_rows]
-    lines = (_section(lang, "s.overdue", overdue) + _section(lang, "s.due_soon", due_soon)
-             + _section(lang, "s.blocked", blocked) + _section(lang, "s.awaiting", awaiting)
-             + _section(lang, "s.unanswered", unanswered) + _section(lang, "s.moved", moved))
+    lines = (section(lang, "s.moved", moved) + section(lang, "s.overdue", overdue)
+             + section(lang, "s.due_soon", due_soon) + section(lang, "s.blocked", blocked)
+             + section(lang, "s.awaiting", awaiting) + section(lang, "s.unanswered", unanswered))
     day = now.astimezone(calendar.tz).strftime("%Y-%m-%d")
-    return Card(title=t(lang, "daily.title", date=day), lines=tuple(lines))
-
-
-def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: WorkCalendar) -> Card | None:
-    """The week's figures and lists for the group and its managers; None for an empty chat."""
-    local = now.astimezone(calendar.tz)
-    monday = local.date() - timedelta(days=local.weekday())
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=calendar.tz)
-    items = _chat_items(session, chat, or_(Item.status.in_((*ACTIVE, "done")), Item.closed_at >= start))
-    if not items:
-        return None
-    completed = [i for i in items if i.status == "confirmed" and i.closed_at and i.closed_at >= start]
-    with_deadline = [i for i in completed if i.deadline]
-    on_time = [i for i in with_deadline if i.done_at and i.done_at <= i.deadline]
-    rate = f"{100 * len(on_time) / len(with_deadline):.0f}%" if with_deadline else t(lang, "rate_none")
-    reworks = session.query(ItemEvent).join(Item).where(
-        Item.chat_id == chat.id, ItemEvent.action == "reject", ItemEvent.at >= start).count()
-    overdue, blocked = _overdue_and_blocked(lang, items, now, calendar)
-    active = [i for i in items if i.status in ACTIVE]
-    risks = [_line(lang, "line.simple", i) for i in active if i.risk == "high" and i.status != "blocked"]
-    awaiting = [_line(lang, "line.simple", i) for i in items if i.status == "done"]
-    coordination = [_line(lang, "line.simple", i) for i in items
-                    if i.kind == "request" and i.status == "open" and i.acknowledged_at is None]
-    figures = t(lang, "figures", done=len(completed), rate=rate, rework=reworks,
-                open=len(active), late=len(overdue))
-    lines = ([figures] + _section(lang, "s.completed", [_line(lang, "line.simple", i) for i in completed])
-             + _section(lang, "s.in_progress", [_line(lang, "line.progress", i, progress=i.progress)
-                                                for i in active if i.status == "in_progress"])
-             + _section(lang, "s.overdue", overdue) + _section(lang, "s.blocked", blocked)
-             + _section(lang, "s.risks", risks) + _section(lang, "s.awaiting", awaiting)
-             + _section(lang, "s.coordination", coordination))
-    end = local.date()
-    return Card(title=t(lang, "weekly.title", start=monday.strftime("%m-%d"), end=end.strftime("%m-%d")),
-                lines=tuple(lines))
+    local_since = since.astimezone(calendar.tz).strftime("%m-%d %H:%M")
+    return Card(title=t(lang, "daily.title", date=day), lines=(t(lang, "daily.since", since=local_since), *lines))

@@ -14,12 +14,19 @@ from bot.worktime import WorkCalendar
 from storage.models import Item
 
 # Within a family only the most advanced reminder due at once is sent (after downtime,
-# "overdue" replaces a stale "due tomorrow").
-RANK = {"nudge1": 1, "nudge2": 2, "warn": 1, "overdue": 2, "escalate": 3, "risk": 1}
-FAMILY = {"nudge1": "response", "nudge2": "response", "warn": "deadline", "overdue": "deadline",
-          "escalate": "deadline", "risk": "risk"}
-# Said to one person in the group; these count against the per-person daily cap and bundle.
-PERSONAL = frozenset({"nudge1", "warn", "overdue"})
+# "overdue" replaces a stale "due tomorrow"); a step of the ladder also tells the rungs
+# below it that were not told yet. The owner's own reminders of a request (nudge1, nudge2)
+# and the climb above them are families of their own, so after downtime both are said.
+RANK = {"nudge1": 1, "nudge2": 2, "climb3": 3, "climb4": 4, "warn": 1, "overdue": 2, "escalate": 3,
+        "escalate2": 4, "risk": 1, "risk2": 2, "standard": 1}
+FAMILY = {"nudge1": "response", "nudge2": "response", "climb3": "climb", "climb4": "climb",
+          "warn": "deadline", "overdue": "deadline", "escalate": "deadline", "escalate2": "deadline",
+          "risk": "risk", "risk2": "risk", "standard": "standard"}
+# Said to one person in the group; these count against the per-person daily cap, wait for the
+# gap between two reminders to the same person, and are bundled.
+PERSONAL = frozenset({"nudge1", "nudge2", "warn", "overdue", "standard"})
+# Steps of the escalation ladder: recorded in the item's history, once per item and deadline.
+LADDER = frozenset({"nudge1", "nudge2", "climb3", "climb4", "overdue", "escalate", "escalate2", "risk", "risk2"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class Due:
     kind: str
     item_id: int
     at: datetime  # when it may go out (working time, after any snooze)
+    scope: str = ""  # what the ladder climbs for: "response", "deadline:<stamp>", "risk:<mark>"
 
     @property
     def family(self) -> str:
@@ -56,34 +64,47 @@ def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar,
     """
     urgent = item.urgency == "emergency"
 
-    def due(key: str, kind: str, at: datetime) -> Due:
+    def due(key: str, kind: str, at: datetime, scope: str = "") -> Due:
         if item.snoozed_until and item.snoozed_until > at:
             at = item.snoozed_until
         if not urgent:
             at = calendar.next_working_moment(at)
-        return Due(key, kind, item.id, at)
+        return Due(key, kind, item.id, at, scope)
 
     found: list[Due] = []
+    active = item.status in ("open", "in_progress", "blocked")
     if item.kind == "request" and item.status == "open" and item.acknowledged_at is None:
         hours, working = response_period(item, policy)
-        first = _after(item.created_at, hours, working, calendar)
-        found.append(due(f"nudge1:{item.id}", "nudge1", first))
-        found.append(due(f"nudge2:{item.id}", "nudge2", _after(first, hours, working, calendar)))
-    if item.deadline is not None and item.status in ("open", "in_progress", "blocked"):
+        moment = item.created_at
+        # One window for the owner, a second one (owner again, and the next rung), then one
+        # more rung per further window: liaison, department head, the chat's managers.
+        for kind in ("nudge1", "nudge2", "climb3", "climb4"):
+            moment = _after(moment, hours, working, calendar)
+            found.append(due(f"{kind}:{item.id}", kind, moment, "response"))
+    if item.kind == "action" and not item.standard and active and policy.standard_reminder_hours:
+        found.append(due(f"standard:{item.id}", "standard",
+                         calendar.add_working_hours(item.created_at, policy.standard_reminder_hours)))
+    if item.deadline is not None and active:
         stamp = item.deadline.strftime("%Y%m%dT%H%M")
+        scope = f"deadline:{stamp}"
         # "1 working day before": the start of the working day(s) before the deadline's day.
         deadline_day = item.deadline.astimezone(calendar.tz).date()
         warn_day = calendar.previous_working_day(deadline_day, policy.warn_working_days_before)
         warn_at = datetime.combine(warn_day, calendar.config.work_start, tzinfo=calendar.tz)
         if policy.warn_working_days_before and warn_at > item.created_at:
-            found.append(due(f"warn:{item.id}:{stamp}", "warn", warn_at))
-        found.append(due(f"overdue:{item.id}:{stamp}", "overdue", item.deadline))
+            found.append(due(f"warn:{item.id}:{stamp}", "warn", warn_at, scope))
+        found.append(due(f"overdue:{item.id}:{stamp}", "overdue", item.deadline, scope))
         late_at = calendar.add_working_days(item.deadline, policy.escalate_after_working_days)
-        found.append(due(f"escalate:{item.id}:{stamp}", "escalate", late_at))
-    if item.risk == "high" and item.status in ("open", "in_progress", "blocked"):
+        found.append(due(f"escalate:{item.id}:{stamp}", "escalate", late_at, scope))
+        found.append(due(f"escalate2:{item.id}:{stamp}", "escalate2",
+                         calendar.add_working_days(late_at, policy.escalate_step_working_days), scope))
+    if item.risk == "high" and active:
         if risk_mark is None:
             marked = next((h for h in reversed(item.history) if h.action in ("block", "risk")), None)
             risk_mark = (marked.id, marked.at) if marked else None
         if risk_mark is not None:
-            found.append(due(f"risk:{item.id}:{risk_mark[0]}", "risk", risk_mark[1]))
+            scope = f"risk:{risk_mark[0]}"
+            found.append(due(f"risk:{item.id}:{risk_mark[0]}", "risk", risk_mark[1], scope))
+            found.append(due(f"risk2:{item.id}:{risk_mark[0]}", "risk2",
+                             calendar.add_working_days(risk_mark[1], policy.escalate_step_working_days), scope))
     return found

@@ -1,24 +1,30 @@
-"""What each due reminder says, to whom: the group, the person, their head, the managers."""
+"""What each due reminder says, to whom: the group, the person, the next rungs of the ladder.
+
+Every reminder becomes parts (a line in the group, a direct message); the parts of one sweep
+for the same person (or the same chat's escalations) go out as one message.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.context import calendar_for, card_key
 from bot.deadlines import format_deadline
-from bot.directory import at, head_of
+from bot.directory import at, chat_label
 from bot.events import Card, OutgoingMessage
+from bot.followup import ladder
 from bot.followup.digests import days_late
-from bot.followup.due import PERSONAL, Due, response_period
+from bot.followup.due import LADDER, Due, response_period
 from bot.followup.strings import t
 from bot.policy import Policy
 from storage.models import Chat, Item, User
+
+Claim = Callable[[str, str, int], bool]  # (key, kind, chat id) -> claimed now (False: done before)
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,21 @@ class Notice:
     item: Item
     due: Due
     policy: Policy
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing to say: alone it is `text`; bundled with others of its `bundle`, it is `line`."""
+
+    key: str
+    item: Item
+    lang: str
+    bundle: str  # "person:<id>", "escalations", "dm"
+    text: str
+    line: str
+    user: User | None = None  # a direct message to them; None: to the item's chat
+    person: User | None = None  # whom a group bundle addresses
+    hints: str = ""  # how to name a missing rung: said once at the end, bundled or not
 
 
 def _waited(item: Item, policy: Policy, now: datetime) -> str:
@@ -41,92 +62,129 @@ def _fields(n: Notice, now: datetime) -> dict:
     item, policy = n.item, n.policy
     cal = calendar_for(policy.calendar)
     deadline = format_deadline(item.deadline, lang=policy.lang, calendar=cal) if item.deadline else "—"
-    return dict(id=item.id, title=item.title, owner=at(item.owner), initiator=at(item.initiator),
+    return dict(id=item.number, title=item.title, owner=at(item.owner), initiator=at(item.initiator),
                 deadline=deadline, progress=item.progress, waited=_waited(item, policy, now),
-                chat=item.chat.name or "#" + item.chat.chat_id)
+                chat=chat_label(item.chat))
 
 
-def _group(n: Notice, text: str, key: str, *, thread: bool = True) -> OutgoingMessage:
-    return OutgoingMessage(
-        key=key, platform=n.item.chat.platform, chat_id=n.item.chat.chat_id, text=text,
-        item_ids=(n.item.id,), reply_to_key=card_key(n.item.id) if thread else None,
-    )
+def _before(n: Notice, step: ladder.Step) -> str:
+    """" 此前已通知：@lee（11-23 13:00）" — plain names: the earlier rungs are not pinged again."""
+    if not step.before:
+        return ""
+    tz = calendar_for(n.policy.calendar).tz
+    who = "、".join(f"{name}（{moment.astimezone(tz):%m-%d %H:%M}）" for name, moment in step.before)
+    return t(n.policy.lang, "told_before", who=who)
 
 
-def _dm(n: Notice, user: User, text: str, key: str) -> OutgoingMessage:
-    return OutgoingMessage(key=key, platform=n.item.chat.platform, user_id=user.user_id, text=text,
-                           item_ids=(n.item.id,))
+def _why(n: Notice, now: datetime) -> str:
+    lang = n.policy.lang
+    if n.due.family == "deadline":
+        return t(lang, "why_late", days=days_late(n.item, now, calendar_for(n.policy.calendar)))
+    reason = n.item.blocker_reason
+    return t(lang, "why_risk", reason=f"（{reason}）" if reason and lang != "en" else f" ({reason})" if reason else "")
 
 
-def _managers(session: Session, n: Notice) -> list[User]:
-    """Whom an escalation goes to: the owner's department head, else the chat's managers."""
-    item = n.item
-    head = (item.department.head if item.department else None) or (
-        head_of(session=session, user=item.owner) if item.owner else None)
-    if head is not None:
-        return [head]
-    ids = list(n.policy.managers)
-    if not ids:
-        return []
-    return list(session.scalars(select(User).where(User.platform == item.chat.platform, User.user_id.in_(ids))))
-
-
-def _escalation(session: Session, n: Notice, now: datetime) -> list[OutgoingMessage]:
-    lang, f = n.policy.lang, _fields(n, now)
-    if n.due.kind == "escalate":
-        why = t(lang, "why_late", days=days_late(n.item, now, calendar_for(n.policy.calendar)))
-    else:
-        reason = n.item.blocker_reason
-        why = t(lang, "why_risk", reason=f"（{reason}）" if reason and lang != "en" else f" ({reason})" if reason else "")
-    managers = _managers(session, n)
-    out = [_dm(n, m, t(lang, "escalate_dm", why=why, **f), f"remind:{n.due.key}:dm:{m.user_id}") for m in managers]
-    if managers:
-        text = t(lang, "escalate_group", why=why, managers=" ".join(at(m) for m in managers), **f)
-    else:  # nobody to tell: say so, and how to fix it
-        text = t(lang, "escalate_nobody", why=why, **f)
-    out.append(_group(n, text, f"remind:{n.due.key}"))
-    return out
-
-
-def _single(session: Session, n: Notice, now: datetime) -> list[OutgoingMessage]:
-    lang, f, kind = n.policy.lang, _fields(n, now), n.due.kind
-    if kind in ("nudge1", "warn", "overdue"):
-        return [_group(n, t(lang, kind, **f), f"remind:{n.due.key}")]
-    if kind == "nudge2":
-        out = [_group(n, t(lang, "nudge2", **f), f"remind:{n.due.key}")]
-        if n.item.owner is not None:
-            out.append(_dm(n, n.item.owner, t(lang, "nudge2", **f), f"remind:{n.due.key}:dm"))
-        head = _managers(session, n)
-        if head and head[0].id != n.item.owner_id:
-            out.append(_dm(n, head[0], t(lang, "nudge2_head", head=at(head[0]), **f), f"remind:{n.due.key}:head"))
-        return out
-    return _escalation(session, n, now)
-
-
-def _bundle(notices: list[Notice], now: datetime) -> OutgoingMessage:
-    """Several reminders for one person at once: one message listing them."""
-    first = notices[0]
-    lang = first.policy.lang
-    lines = tuple("· " + t(lang, f"bundle.{n.due.kind}", **_fields(n, now)) for n in notices)
-    digest = hashlib.sha1("|".join(sorted(n.due.key for n in notices)).encode()).hexdigest()[:16]
-    return OutgoingMessage(
-        key=f"remind:bundle:{digest}", platform=first.item.chat.platform, chat_id=first.item.chat.chat_id,
-        text="\n".join((t(lang, "bundle", owner=at(first.item.owner), n=len(notices)), *lines)),
-        item_ids=tuple(n.item.id for n in notices),
-    )
-
-
-def notices_for(*, session: Session, notices: list[Notice], now: datetime) -> list[OutgoingMessage]:
-    personal: dict[tuple[int, int | None], list[Notice]] = defaultdict(list)
-    out: list[OutgoingMessage] = []
-    for n in notices:
-        if n.due.kind in PERSONAL and n.item.urgency != "emergency":
-            personal[(n.item.chat_id, n.item.owner_id)].append(n)
+def _hints(n: Notice, step: ladder.Step, claim: Claim) -> str:
+    """How to name a missing rung: told once per chat (and department)."""
+    lang, item, out = n.policy.lang, n.item, []
+    dept = step.department
+    for role in step.missing:
+        scope = f"{dept.id}" if role == "head" and dept is not None else "any"
+        if not claim(f"setup:{role}:{item.chat_id}:{scope}", "setup", item.chat_id):
+            continue
+        if role == "head":
+            out.append(t(lang, "hint.head", dept=dept.name) if dept is not None
+                       else t(lang, "hint.no_department", owner="@" + (item.owner.name if item.owner else "—")))
         else:
-            out += _single(session, n, now)
-    for group in personal.values():
-        out += _single(session, group[0], now) if len(group) == 1 else [_bundle(group, now)]
-    return out
+            out.append(t(lang, "hint.managers"))
+    return "".join("\n" + line for line in out)
+
+
+def _personal(n: Notice, now: datetime, person: User | None, text_key: str, told: str = "",
+              hints: str = "") -> Part:
+    f, lang = _fields(n, now), n.policy.lang
+    return Part(key=f"remind:{n.due.key}", item=n.item, lang=lang,
+                bundle=f"person:{person.id if person else 0}", person=person, hints=hints,
+                text=t(lang, text_key, **f) + (t(lang, "told_now", who=told) if told else ""),
+                line=t(lang, f"bundle.{n.due.kind}", **f) + (t(lang, "told_now_line", who=told) if told else ""))
+
+
+def _parts(session: Session, n: Notice, now: datetime, claim: Claim) -> list[Part]:
+    lang, kind, item = n.policy.lang, n.due.kind, n.item
+    f = _fields(n, now)
+    if kind == "standard":
+        return [_personal(n, now, item.initiator, "standard")]
+    if kind == "warn":
+        return [_personal(n, now, item.owner, "warn")]
+    step = ladder.step_for(session, item, n.due, n.policy)
+    told = [item.owner] if kind in ("nudge1", "nudge2", "overdue") and item.owner else []
+    new = " ".join(at(p) for p in step.new)
+    parts: list[Part] = []
+    if kind in ("nudge1", "overdue"):
+        parts.append(_personal(n, now, item.owner, kind))
+    elif kind == "nudge2":
+        parts.append(_personal(n, now, item.owner, "nudge2", new, _hints(n, step, claim)))
+        if item.owner is not None:
+            parts.append(Part(key=f"remind:{n.due.key}:dm", item=item, lang=lang, bundle="dm", user=item.owner,
+                              text=t(lang, "nudge2", **f), line=t(lang, "bundle.nudge2", **f)))
+    elif step.new:  # a further step of the ladder, said in the group too
+        said = (t(lang, "climb_group", who=new, **f) if n.due.family in ("response", "climb")
+                else t(lang, "escalate_group", why=_why(n, now), managers=new, **f))
+        parts.append(Part(key=f"remind:{n.due.key}", item=item, lang=lang, bundle="escalations",
+                          text=said + _before(n, step), line=said, hints=_hints(n, step, claim)))
+    elif (step.reached_top and not ladder.ladder_for(session, item, n.policy, kind).rungs
+          and claim(f"nobody:{item.id}:{n.due.scope}", "setup", item.chat_id)):
+        # nobody to tell at all: say so once for this item and deadline, and how to fix it
+        said = (t(lang, "climb_nobody", **f) if n.due.family in ("response", "climb")
+                else t(lang, "escalate_nobody", why=_why(n, now), **f))
+        parts.append(Part(key=f"remind:{n.due.key}", item=item, lang=lang, bundle="escalations",
+                          text=said, line=said, hints=_hints(n, step, claim)))
+    for person in step.new:
+        response = n.due.family in ("response", "climb")
+        dm = (t(lang, "nudge2_head", head=at(person), **f) if response
+              else t(lang, "escalate_dm", why=_why(n, now), **f)) + _before(n, step)
+        short = t(lang, "bundle.climb", **f) if response else t(lang, "bundle.escalate", why=_why(n, now), **f)
+        parts.append(Part(key=f"remind:{n.due.key}:dm:{person.user_id}", item=item, lang=lang, bundle="dm",
+                          user=person, text=dm, line=short + _before(n, step)))
+    if kind in LADDER and (told or step.new):
+        ladder.record(session, item, n.due, told + step.new, now)
+    return parts
+
+
+def _message(parts: list[Part]) -> OutgoingMessage:
+    first = parts[0]
+    item = first.item
+    hints = "".join(dict.fromkeys(p.hints for p in parts))
+    user_id = first.user.user_id if first.user else None
+    chat_id = None if first.user else item.chat.chat_id
+    if len(parts) == 1:
+        return OutgoingMessage(key=first.key, platform=item.chat.platform, text=first.text + hints,
+                               item_ids=(item.id,),
+                               reply_to_key=None if first.user else card_key(item.id), user_id=user_id,
+                               chat_id=chat_id)
+    lang = first.lang
+    if first.bundle == "dm":
+        header = t(lang, "bundle.dm", n=len(parts))
+    elif first.bundle == "escalations":
+        header = t(lang, "bundle.escalations", n=len(parts))
+    else:
+        header = t(lang, "bundle", owner=at(first.person), n=len(parts))
+    digest = hashlib.sha1("|".join(sorted(p.key for p in parts)).encode()).hexdigest()[:16]
+    lines = tuple("· " + p.line for p in parts)
+    return OutgoingMessage(key=f"remind:bundle:{digest}", platform=item.chat.platform,
+                           text="\n".join((header, *lines)) + hints, item_ids=tuple(dict.fromkeys(p.item.id for p in parts)),
+                           user_id=user_id, chat_id=chat_id)
+
+
+def notices_for(*, session: Session, notices: list[Notice], now: datetime, claim: Claim) -> list[OutgoingMessage]:
+    """The messages for the reminders one sweep issues in one chat: one per person and kind of part."""
+    groups: dict[tuple, list[Part]] = {}
+    for n in notices:
+        for part in _parts(session, n, now, claim):
+            urgent = n.item.urgency == "emergency"  # an emergency is said on its own, at once
+            where = (part.user.id if part.user else None, part.bundle, part.key if urgent else "")
+            groups.setdefault(where, []).append(part)
+    return [_message(parts) for parts in groups.values()]
 
 
 def digest_messages(*, chat: Chat, card: Card, key: str, kind: str, policy: Policy,
@@ -137,4 +195,3 @@ def digest_messages(*, chat: Chat, card: Card, key: str, kind: str, policy: Poli
         out += [OutgoingMessage(key=f"{key}:dm:{m}", platform=chat.platform, user_id=m, card=card, created_at=now)
                 for m in policy.managers]
     return out
-

@@ -39,25 +39,64 @@ T: dict[str, tuple[str, str]] = {
     "why_late": ("已逾期 {days} 个工作日", "is {days} working days overdue"),
     "why_risk": ("被标记为高风险{reason}", "was marked high risk{reason}"),
     "escalate_nobody": (
-        "🚨 #{id}「{title}」{why}。还没有可上报的负责人：请 {initiator} 协调，或用「/设置 上级 @人」指定。",
-        "🚨 #{id} \"{title}\" {why}. There is no manager to tell yet: {initiator}, please step in, "
-        "or name one with /settings managers @person.",
+        "🚨 #{id}「{title}」{why}。还没有可上报的负责人：请 {initiator} 协调。",
+        "🚨 #{id} \"{title}\" {why}. There is no one above to tell yet: {initiator}, please step in.",
+    ),
+    "climb_group": (
+        "📣 #{id}「{title}」仍未回复（已等 {waited}），已告知 {who}。",
+        "📣 #{id} \"{title}\" is still unanswered after {waited}; told {who}.",
+    ),
+    "climb_nobody": (
+        "📣 #{id}「{title}」仍未回复（已等 {waited}），还没有可以上报的人：请 {initiator} 协调。",
+        "📣 #{id} \"{title}\" is still unanswered after {waited} and there is no one above to tell: "
+        "{initiator}, please step in.",
+    ),
+    "told_now": ("已告知 {who}。", " Told {who}."),
+    "told_now_line": (" · 已告知 {who}", " · told {who}"),
+    "bundle.climb": ("{owner} 尚未回复 #{id}「{title}」（{chat}，已等 {waited}）。", "{owner} has not answered #{id} \"{title}\" ({chat}, waiting {waited})."),
+    "bundle.escalate": ("{chat} 的 #{id}「{title}」{why}（负责人 {owner}）。", "#{id} \"{title}\" in {chat} {why} (owner {owner})."),
+    "told_before": ("此前已通知：{who}。", " Already told: {who}."),
+    "hint.head": (
+        "部门「{dept}」还没有负责人，升级时只能跳过：请用「/部门 {dept} 负责人 @人」指定。",
+        "Department {dept} has no head, so escalations skip it: name one with /dept {dept} head @person.",
+    ),
+    "hint.no_department": (
+        "{owner} 还没有登记在任何部门，升级找不到部门负责人：请用「/部门 部门名 负责人 @人 成员 {owner}」登记。",
+        "{owner} is in no registered department, so there is no head to escalate to: "
+        "/dept NAME head @person members {owner}",
+    ),
+    "hint.managers": (
+        "本群还没有上级（分管领导），升级到此为止：请用「/设置 上级 @人」指定。",
+        "This chat has no managers, so escalations stop here: name them with /settings managers @person.",
+    ),
+    "standard": (
+        "📝 {initiator}，#{id}「{title}」还没有完成标准，验收时没有依据。请补充：「/标准 #{id} 完成标准」。",
+        "📝 {initiator}, #{id} \"{title}\" has no completion standard yet, so there is nothing to check it "
+        "against. Add one: /standard #{id} TEXT.",
     ),
     "bundle": ("🔔 {owner}，有 {n} 项需要你关注：", "🔔 {owner}, {n} items need you:"),
+    "bundle.dm": ("🔔 有 {n} 项需要你关注：", "🔔 {n} items need you:"),
+    "bundle.escalations": ("📣 {n} 项已上报：", "📣 {n} items escalated:"),
     "bundle.nudge1": ("#{id}「{title}」等待你回复", "#{id} \"{title}\" awaits your reply"),
+    "bundle.nudge2": ("#{id}「{title}」仍未回复（已 {waited}）", "#{id} \"{title}\" still unanswered ({waited})"),
+    "bundle.standard": ("#{id}「{title}」缺完成标准（/标准 #{id} 内容）", "#{id} \"{title}\" needs a standard (/standard #{id} TEXT)"),
     "bundle.warn": ("#{id}「{title}」{deadline} 截止", "#{id} \"{title}\" due {deadline}"),
     "bundle.overdue": ("#{id}「{title}」已逾期（{deadline}）", "#{id} \"{title}\" overdue ({deadline})"),
     "hours": ("{n} 个工作小时", "{n} working hours"),
     "minutes": ("{n} 分钟", "{n} minutes"),
     # digests
     "daily.title": ("📋 日报 · {date}", "📋 Daily digest · {date}"),
+    "daily.since": ("（{since} 以来）", "(since {since})"),
     "weekly.title": ("📊 周报 · {start} – {end}", "📊 Weekly report · {start} – {end}"),
     "s.overdue": ("逾期", "Overdue"),
     "s.due_soon": ("今明截止", "Due today or tomorrow"),
     "s.blocked": ("受阻 / 需支持", "Blocked / needs support"),
     "s.awaiting": ("待验收", "Awaiting confirmation"),
     "s.unanswered": ("待回复的需求", "Requests awaiting a reply"),
-    "s.moved": ("昨日以来的进展", "Moved since yesterday"),
+    "s.moved": ("上次日报以来的进展", "Moved since the last digest"),
+    "s.late": ("逾期（原因）", "Late, and why"),
+    "s.changed": ("截止调整（原因）", "Deadlines moved, and why"),
+    "s.untouched": ("一周无更新", "Untouched all week"),
     "s.completed": ("本周完成", "Completed this week"),
     "s.in_progress": ("进行中", "In progress"),
     "s.risks": ("风险", "Risks"),
@@ -66,6 +105,11 @@ T: dict[str, tuple[str, str]] = {
     "line.due": ("#{id} {title} · {owner} · {deadline}", "#{id} {title} · {owner} · {deadline}"),
     "line.blocked": ("#{id} {title} · {owner} · {reason}", "#{id} {title} · {owner} · {reason}"),
     "line.simple": ("#{id} {title} · {owner}", "#{id} {title} · {owner}"),
+    "line.late": ("#{id} {title} · {owner} · 逾期 {days} 个工作日 · 原因：{reason}",
+                  "#{id} {title} · {owner} · {days} working days late · why: {reason}"),
+    "line.unanswered": ("#{id} {title} · {owner} · 待回复", "#{id} {title} · {owner} · awaiting a reply"),
+    "line.changed": ("#{id} {title} · {old} → {new} · {reason}", "#{id} {title} · {old} → {new} · {reason}"),
+    "reason_none": ("未说明", "not given"),
     "line.progress": ("#{id} {title} · {owner} · {progress}%", "#{id} {title} · {owner} · {progress}%"),
     "line.moved": ("#{id} {title} · {what}", "#{id} {title} · {what}"),
     "figures": (
@@ -80,6 +124,11 @@ T: dict[str, tuple[str, str]] = {
     ),
     # commands
     "snoozed": ("😴 #{id} 的提醒暂停到 {until}。", "😴 Reminders for #{id} paused until {until}."),
+    "snooze_too_long": (
+        "提醒最多暂停 {n} 个工作日（到 {latest}）。需要更久，请调整截止时间：「/延期 #{id} 新日期 原因」。",
+        "Reminders can be paused for at most {n} working days (until {latest}). "
+        "For longer, move the deadline: /extend #{id} DATE REASON.",
+    ),
 }
 
 

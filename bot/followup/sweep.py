@@ -11,14 +11,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
-from bot.followup import digests
+from bot.followup import digests, noise, weekly
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
 from bot.policy import Policy, for_chat
@@ -100,14 +100,6 @@ def _issued(session: Session, keys: list[str]) -> set[str]:
     return found
 
 
-def _reminded_today(session: Session, user_id: int, now: datetime, policy: Policy) -> int:
-    """Reminder messages the person got today: one per sweep, as a sweep bundles them."""
-    cal = calendar_for(policy.calendar)
-    day_start = datetime.combine(now.astimezone(cal.tz).date(), time(0), tzinfo=cal.tz)
-    return session.scalar(select(func.count(func.distinct(Reminder.at))).where(
-        Reminder.user_id == user_id, Reminder.at >= day_start, Reminder.kind.in_(tuple(PERSONAL)))) or 0
-
-
 @dataclass(frozen=True)
 class Swept:
     queued: int  # messages queued
@@ -164,8 +156,13 @@ def _sweep_items(session: Session, items: list[Item], now: datetime, policy_for:
     return queued
 
 
+def _recipient(item: Item, due: Due) -> int | None:
+    """Whom a personal reminder addresses: the initiator for a missing standard, else the owner."""
+    return item.initiator_id if due.kind == "standard" else item.owner_id
+
+
 def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, policies: dict) -> int:
-    """Claim the due reminders of one chat and queue their messages, coalesced."""
+    """Claim the due reminders of one chat and queue their messages, bundled per person."""
     best: dict[tuple[int, str], tuple[Item, Due]] = {}
     for item, due in pairs:  # per item and family, only the most advanced reminder speaks
         slot = (item.id, due.family)
@@ -173,32 +170,34 @@ def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, 
             best[slot] = (item, due)
     chosen = {d.key for _, d in best.values()}
     notices: list[Notice] = []
-    over_cap: dict[int, bool] = {}
-    for item, due in pairs:
+    holds: dict[int, datetime | None] = {}
+    held: set[tuple[int, str]] = set()
+    for item, due in sorted(pairs, key=lambda p: p[1].key not in chosen):  # the speakers first
         policy = policies[item.chat_id]
-        speaks = due.key in chosen
-        if speaks and due.kind in PERSONAL and item.owner_id:
-            if item.owner_id not in over_cap:
-                used = _reminded_today(session, item.owner_id, now, policy)
-                over_cap[item.owner_id] = used >= policy.nudges_per_person_per_day
-            if over_cap[item.owner_id]:
-                # Today's cap is reached: it stays due and goes out on the next working day.
-                cal = calendar_for(policy.calendar)
-                tomorrow = cal.next_working_moment(datetime.combine(
-                    cal.next_working_day(now.astimezone(cal.tz).date()), cal.config.work_start, tzinfo=cal.tz))
-                item.next_due_at = min(item.next_due_at or tomorrow, tomorrow)
+        person = _recipient(item, due) if due.kind in PERSONAL else None
+        if (item.id, due.family) in held:
+            continue  # its family's speaker waits: so do the stale ones, to be superseded then
+        if due.key in chosen and person is not None and not noise.exempt(item.urgency):
+            if person not in holds:
+                holds[person] = noise.hold_until(session, user_id=person, now=now, policy=policy)
+            if (until := holds[person]) is not None:  # the gap since the last one, or today's cap
+                item.next_due_at = min(item.next_due_at or until, until)
+                held.add((item.id, due.family))
                 continue
         if not _claim(session, key=due.key, kind=due.kind, now=now, item_id=item.id,
-                      chat_id=item.chat_id, user_id=item.owner_id):
+                      chat_id=item.chat_id, user_id=person):
             continue
-        if speaks:
+        if due.key in chosen:
             notices.append(Notice(item, due, policy))
     return _queue(session, notices, now)
 
 
 def _queue(session: Session, notices: list[Notice], now: datetime) -> int:
+    def claim(key: str, kind: str, chat_id: int) -> bool:
+        return _claim(session, key=key, kind=kind, now=now, chat_id=chat_id)
+
     count = 0
-    for msg in notices_for(session=session, notices=notices, now=now):
+    for msg in notices_for(session=session, notices=notices, now=now, claim=claim):
         count += enqueue(session=session, msg=msg, now=now) is not None
     return count
 
@@ -225,8 +224,9 @@ def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int
         if kind == "daily":
             card = digests.daily(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal, as_of=due_at)
         else:
-            card = digests.weekly(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal)
-        if not _claim(session, key=key, kind=kind, now=now, chat_id=chat.id) or card is None:
+            card = weekly.weekly(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal)
+        # Kept at the digest's own moment: the next daily digest covers what happened since.
+        if not _claim(session, key=key, kind=kind, now=due_at, chat_id=chat.id) or card is None:
             continue
         for msg in digest_messages(chat=chat, card=card, key=key, kind=kind, policy=policy, now=now):
             count += enqueue(session=session, msg=msg, now=now) is not None
