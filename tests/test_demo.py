@@ -33,7 +33,7 @@ def test_the_618_campaign_closes_every_loop(app):
         "📈 #4 进度 80%：测试环境已恢复，联调中（受阻已解除）",
         "❌ #4 被 @mkt_liu 驳回：移动端按钮错位。@tech_li 请返工（第 1 次）。",
         "✅ #4 已由 @mkt_liu 确认验收，闭环。",
-        "[m61 → #demo · 2026-05-15 17:00]",
+        "[m62 → #demo · 2026-05-15 17:00]",
         "📊 周报 · 05-11 – 05-15",
         "完成 4 项，按时率 100%，返工 1 次",
         "→ @mkt_zhang · 2026-05-15 17:00]",  # the weekly report to the chat's manager too
@@ -47,5 +47,7 @@ def test_the_618_campaign_closes_every_loop(app):
         items = s.scalars(select(Item).order_by(Item.id)).all()
         assert [i.status for i in items] == ["confirmed"] * 6
         assert items[3].rework_count == 1
+        # the blocker's escalation to the head is part of the item's record (by the bot)
         assert [h.action for h in items[3].history] == [
-            "created", "progress", "block", "progress", "done", "reject", "done", "confirm"]
+            "created", "progress", "block", "escalate", "progress", "done", "reject", "done", "confirm"]
+        assert [h.actor for h in items[3].history if h.action == "escalate"] == [None]
