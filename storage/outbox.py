@@ -62,7 +62,7 @@ def find(*, session: Session, key: str) -> OutboxMessage | None:
     return session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
 
 
-def _dialect_insert(session: Session):
+def dialect_insert(session: Session):
     """INSERT with ON CONFLICT for the session's database (imported here: the PostgreSQL dialect
     module costs a tenth of a second at start-up, and the console never needs it)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -86,7 +86,7 @@ def enqueue(*, session: Session, msg: OutgoingMessage, now: datetime,
     concurrent writer of the same key loses quietly, no savepoint needed); its items in one
     multi-row INSERT; its target's queue made due if it was idle.
     """
-    insert = _dialect_insert(session)
+    insert = dialect_insert(session)
     o, q = OutboxMessage, OutboxQueue
     due = not_before or now
     values = dict(
@@ -122,6 +122,58 @@ def enqueue(*, session: Session, msg: OutgoingMessage, now: datetime,
     make_transient_to_detached(row)
     session.add(row)
     return row
+
+
+ENQUEUE_CHUNK = 200  # rows per multi-row INSERT: 11 parameters each, well within SQLite's limit
+
+
+def enqueue_many(*, session: Session, msgs: list[OutgoingMessage], now: datetime) -> list[bool]:
+    """`enqueue` for many messages at once, in order: for each, whether it was stored.
+
+    The same rows as calling `enqueue` for each in turn (ids in the same order, a key used before
+    or earlier in the list is skipped), in a few multi-row statements; no ORM objects are made.
+    Messages that update or answer one stored in the same batch, or edit one, go through
+    `enqueue` one by one (their ids and the superseding need the rows before them).
+    """
+    keys = {m.key for m in msgs}
+    if any(m.edit_of_key or (m.reply_to_key and m.reply_to_key in keys) for m in msgs):
+        return [enqueue(session=session, msg=m, now=now) is not None for m in msgs]
+    insert = dialect_insert(session)
+    o, q = OutboxMessage, OutboxQueue
+    refs = list({m.reply_to_key for m in msgs if m.reply_to_key})
+    ref_ids: dict[str, int] = {}
+    for start in range(0, len(refs), 500):
+        ref_ids.update({key: row_id for key, row_id in session.execute(
+            select(o.key, o.id).where(o.key.in_(refs[start:start + 500])))})
+    first: dict[str, int] = {}  # key -> index of its first message
+    rows = []
+    for index, msg in enumerate(msgs):
+        if msg.key in first:
+            continue
+        first[msg.key] = index
+        rows.append(dict(key=msg.key, platform=msg.platform, chat_id=msg.chat_id, user_id=msg.user_id,
+                         target=target_of(msg), payload=to_payload(msg), status="pending", attempts=0,
+                         created_at=now, not_before=now,
+                         reply_to_id=ref_ids.get(msg.reply_to_key) if msg.reply_to_key else None))
+    stored: dict[str, int] = {}
+    for start in range(0, len(rows), ENQUEUE_CHUNK):
+        stored.update({key: row_id for key, row_id in session.execute(
+            insert(o).values(rows[start:start + ENQUEUE_CHUNK]).on_conflict_do_nothing(index_elements=[o.key])
+            .returning(o.key, o.id))})
+    if not stored:
+        return [False] * len(msgs)
+    links = [{"outbox_id": stored[m.key], "item_id": item_id} for i, m in enumerate(msgs)
+             if m.key in stored and first[m.key] == i for item_id in dict.fromkeys(m.item_ids)]
+    if links:
+        session.execute(sa_insert(MessageItem), links)
+    queues = {(r["platform"], r["target"]): r for r in rows if r["key"] in stored}
+    wake = [dict(platform=platform, target=target, next_at=now) for platform, target in queues]
+    for start in range(0, len(wake), ENQUEUE_CHUNK):
+        stmt = insert(q).values(wake[start:start + ENQUEUE_CHUNK])
+        session.execute(stmt.on_conflict_do_update(index_elements=[q.platform, q.target],
+                                                   set_={"next_at": stmt.excluded.next_at},
+                                                   where=q.next_at.is_(None)))
+    return [m.key in stored and first[m.key] == i for i, m in enumerate(msgs)]
 
 
 def items_for_platform_message(*, session: Session, platform: str, platform_message_id: str) -> list[int]:

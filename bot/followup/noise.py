@@ -24,14 +24,36 @@ def _sent(session: Session, user_id: int, since: datetime):
                                      Reminder.kind.in_(tuple(PERSONAL)))
 
 
-def hold_until(session: Session, *, user_id: int, now: datetime, policy: Policy) -> datetime | None:
+def day_start(now: datetime, policy: Policy) -> datetime:
+    """Midnight of `now`'s day in the policy's calendar: where today's cap starts counting."""
+    cal = calendar_for(policy.calendar)
+    return datetime.combine(now.astimezone(cal.tz).date(), time(0), tzinfo=cal.tz)
+
+
+def sent_since(session: Session, *, user_ids: list[int], since: datetime) -> dict[int, set[datetime]]:
+    """The moments personal reminders went to each of `user_ids` since `since`, in one query a chunk."""
+    found: dict[int, set[datetime]] = {uid: set() for uid in user_ids}
+    for start in range(0, len(user_ids), 500):
+        rows = session.execute(select(Reminder.user_id, Reminder.at).where(
+            Reminder.user_id.in_(user_ids[start:start + 500]), Reminder.at >= since,
+            Reminder.kind.in_(tuple(PERSONAL))))
+        for uid, moment in rows:
+            if uid is not None:
+                found[uid].add(moment)
+    return found
+
+
+def hold_until(session: Session, *, user_id: int, now: datetime, policy: Policy,
+               sent: set[datetime] | None = None) -> datetime | None:
     """None when a reminder may go to the person now; else the moment it may.
 
     Reminders issued by this very sweep (at `now`) don't hold the others back: they bundle.
+    `sent`: the person's moments from `sent_since` (read at or before the day's start), if at hand.
     """
     cal = calendar_for(policy.calendar)
-    day_start = datetime.combine(now.astimezone(cal.tz).date(), time(0), tzinfo=cal.tz)
-    moments = set(session.scalars(_sent(session, user_id, day_start)))
+    start = day_start(now, policy)
+    moments = ({m for m in sent if m >= start} if sent is not None
+               else set(session.scalars(_sent(session, user_id, start))))
     earlier = [m for m in moments if m < now]
     if len(earlier) >= policy.nudges_per_person_per_day:
         # Today's cap is reached: it stays due and goes out on the next working day.

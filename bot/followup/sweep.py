@@ -22,8 +22,8 @@ from bot.followup import digests, noise, weekly
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
 from bot.policy import Policy, for_chat
-from storage.models import Chat, Item, ItemEvent, Reminder
-from storage.outbox import enqueue
+from storage.models import Chat, Department, DepartmentMember, Item, ItemEvent, Reminder
+from storage.outbox import dialect_insert, enqueue_many
 
 log = logging.getLogger(__name__)
 DAILY_CATCH_UP = timedelta(hours=2)
@@ -48,11 +48,30 @@ def _claim(session: Session, *, key: str, kind: str, now: datetime, item_id: int
     return True
 
 
+def _claim_many(session: Session, rows: list[dict]) -> set[str]:
+    """Insert the reminders' keys in one statement; the keys claimed now (the rest were taken)."""
+    if not rows:
+        return set()
+    insert = dialect_insert(session)
+    claimed: set[str] = set()
+    for start in range(0, len(rows), 100):  # well within SQLite's limit of bound parameters
+        claimed |= set(session.execute(insert(Reminder).values(rows[start:start + 100])
+                                       .on_conflict_do_nothing(index_elements=[Reminder.key])
+                                       .returning(Reminder.key)).scalars())
+    return claimed
+
+
 def _due_items(session: Session, now: datetime, limit: int) -> list[Item]:
     """The items whose moment has come, oldest first; rows another replica holds are skipped."""
     return list(session.scalars(
         select(Item).where(Item.next_due_at <= now).order_by(Item.next_due_at, Item.id).limit(limit)
-        .with_for_update(skip_locked=True, of=Item).options(selectinload(Item.chat))))
+        .with_for_update(skip_locked=True, of=Item)
+        # What the messages and the ladder read, loaded with the page rather than item by item.
+        .options(selectinload(Item.chat), selectinload(Item.owner), selectinload(Item.initiator),
+                 selectinload(Item.history),
+                 selectinload(Item.department).options(selectinload(Department.head),
+                                                       selectinload(Department.members)
+                                                       .selectinload(DepartmentMember.user)))))
 
 
 def _risk_marks(session: Session, items: list[Item]) -> dict[int, tuple[int, datetime]]:
@@ -146,9 +165,11 @@ def _sweep_items(session: Session, items: list[Item], now: datetime, policy_for:
             ready = []
         per_chat[item.chat_id] += [(item, d) for d in ready]
         item.next_due_at = min(later, default=None)
+    sent = _sent_today(session, per_chat, now, policies)
     queued = 0
     for chat_id, pairs in per_chat.items():
-        done = _isolated(session, f"chat {chat_id}", lambda pairs=pairs: _issue_chat(session, pairs, now, policies))
+        done = _isolated(session, f"chat {chat_id}",
+                         lambda pairs=pairs: _issue_chat(session, pairs, now, policies, sent))
         if done < 0:  # that chat failed: look at its items again shortly
             for item, _ in pairs:
                 item.next_due_at = now + RETRY
@@ -161,7 +182,24 @@ def _recipient(item: Item, due: Due) -> int | None:
     return item.initiator_id if due.kind == "standard" else item.owner_id
 
 
-def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, policies: dict) -> int:
+def _sent_today(session: Session, per_chat: dict[int, list[tuple[Item, Due]]], now: datetime,
+                policies: dict[int, Policy]) -> dict[int, set[datetime]]:
+    """For the page's people the cap could hold back: the moments of their personal reminders today.
+
+    Read once for the page (from the earliest day start of its chats' calendars); what this
+    sweep claims is at `now`, which never holds anything back, so reading it first is the same.
+    """
+    people = {_recipient(item, due) for pairs in per_chat.values() for item, due in pairs
+              if due.kind in PERSONAL and not noise.exempt(item.urgency)}
+    people.discard(None)
+    if not people:
+        return {}
+    since = min(noise.day_start(now, policies[chat_id]) for chat_id in per_chat)
+    return noise.sent_since(session, user_ids=sorted(p for p in people if p is not None), since=since)
+
+
+def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, policies: dict,
+                sent: dict[int, set[datetime]] | None = None) -> int:
     """Claim the due reminders of one chat and queue their messages, bundled per person."""
     best: dict[tuple[int, str], tuple[Item, Due]] = {}
     for item, due in pairs:  # per item and family, only the most advanced reminder speaks
@@ -169,7 +207,8 @@ def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, 
         if slot not in best or RANK[due.kind] > RANK[best[slot][1].kind]:
             best[slot] = (item, due)
     chosen = {d.key for _, d in best.values()}
-    notices: list[Notice] = []
+    claims: dict[str, dict] = {}  # key -> the reminder's row, in order
+    speakers: list[Notice] = []
     holds: dict[int, datetime | None] = {}
     held: set[tuple[int, str]] = set()
     for item, due in sorted(pairs, key=lambda p: p[1].key not in chosen):  # the speakers first
@@ -179,27 +218,28 @@ def _issue_chat(session: Session, pairs: list[tuple[Item, Due]], now: datetime, 
             continue  # its family's speaker waits: so do the stale ones, to be superseded then
         if due.key in chosen and person is not None and not noise.exempt(item.urgency):
             if person not in holds:
-                holds[person] = noise.hold_until(session, user_id=person, now=now, policy=policy)
+                holds[person] = noise.hold_until(session, user_id=person, now=now, policy=policy,
+                                                 sent=(sent or {}).get(person))
             if (until := holds[person]) is not None:  # the gap since the last one, or today's cap
                 item.next_due_at = min(item.next_due_at or until, until)
                 held.add((item.id, due.family))
                 continue
-        if not _claim(session, key=due.key, kind=due.kind, now=now, item_id=item.id,
-                      chat_id=item.chat_id, user_id=person):
-            continue
+        if due.key in claims:
+            continue  # the same reminder twice: claimed once, said once
+        claims[due.key] = dict(key=due.key, kind=due.kind, item_id=item.id, chat_id=item.chat_id,
+                               user_id=person, at=now)
         if due.key in chosen:
-            notices.append(Notice(item, due, policy))
-    return _queue(session, notices, now)
+            speakers.append(Notice(item, due, policy))
+    claimed = _claim_many(session, list(claims.values()))
+    return _queue(session, [n for n in speakers if n.due.key in claimed], now)
 
 
 def _queue(session: Session, notices: list[Notice], now: datetime) -> int:
     def claim(key: str, kind: str, chat_id: int) -> bool:
         return _claim(session, key=key, kind=kind, now=now, chat_id=chat_id)
 
-    count = 0
-    for msg in notices_for(session=session, notices=notices, now=now, claim=claim):
-        count += enqueue(session=session, msg=msg, now=now) is not None
-    return count
+    msgs = notices_for(session=session, notices=notices, now=now, claim=claim)
+    return sum(enqueue_many(session=session, msgs=msgs, now=now))
 
 
 def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int:
@@ -228,8 +268,8 @@ def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int
         # Kept at the digest's own moment: the next daily digest covers what happened since.
         if not _claim(session, key=key, kind=kind, now=due_at, chat_id=chat.id) or card is None:
             continue
-        for msg in digest_messages(chat=chat, card=card, key=key, kind=kind, policy=policy, now=now):
-            count += enqueue(session=session, msg=msg, now=now) is not None
+        msgs = digest_messages(chat=chat, card=card, key=key, kind=kind, policy=policy, now=now)
+        count += sum(enqueue_many(session=session, msgs=msgs, now=now))
     return count
 
 
