@@ -124,9 +124,6 @@ def enqueue(*, session: Session, msg: OutgoingMessage, now: datetime,
     return row
 
 
-ENQUEUE_CHUNK = 200  # rows per multi-row INSERT: 11 parameters each, well within SQLite's limit
-
-
 def enqueue_many(*, session: Session, msgs: list[OutgoingMessage], now: datetime) -> list[bool]:
     """`enqueue` for many messages at once, in order: for each, whether it was stored.
 
@@ -135,11 +132,13 @@ def enqueue_many(*, session: Session, msgs: list[OutgoingMessage], now: datetime
     Messages that update or answer one stored in the same batch, or edit one, go through
     `enqueue` one by one (their ids and the superseding need the rows before them).
     """
+    if not msgs:
+        return []  # (an empty list of parameter sets would insert one row of defaults)
     keys = {m.key for m in msgs}
     if any(m.edit_of_key or (m.reply_to_key and m.reply_to_key in keys) for m in msgs):
         return [enqueue(session=session, msg=m, now=now) is not None for m in msgs]
     insert = dialect_insert(session)
-    o, q = OutboxMessage, OutboxQueue
+    o = OutboxMessage
     refs = list({m.reply_to_key for m in msgs if m.reply_to_key})
     ref_ids: dict[str, int] = {}
     for start in range(0, len(refs), 500):
@@ -156,10 +155,12 @@ def enqueue_many(*, session: Session, msgs: list[OutgoingMessage], now: datetime
                          created_at=now, not_before=now,
                          reply_to_id=ref_ids.get(msg.reply_to_key) if msg.reply_to_key else None))
     stored: dict[str, int] = {}
-    for start in range(0, len(rows), ENQUEUE_CHUNK):
-        stored.update({key: row_id for key, row_id in session.execute(
-            insert(o).values(rows[start:start + ENQUEUE_CHUNK]).on_conflict_do_nothing(index_elements=[o.key])
-            .returning(o.key, o.id))})
+    # One statement, built once, with many parameter sets: SQLAlchemy sends them as multi-row
+    # INSERTs ("insertmanyvalues"), in order, and gathers what RETURNING says.
+    table = OutboxMessage.__table__
+    stored.update({key: row_id for key, row_id in session.execute(
+        insert(table).on_conflict_do_nothing(index_elements=[table.c.key]).returning(table.c.key, table.c.id),
+        rows)})
     if not stored:
         return [False] * len(msgs)
     links = [{"outbox_id": stored[m.key], "item_id": item_id} for i, m in enumerate(msgs)
@@ -168,11 +169,11 @@ def enqueue_many(*, session: Session, msgs: list[OutgoingMessage], now: datetime
         session.execute(sa_insert(MessageItem), links)
     queues = {(r["platform"], r["target"]): r for r in rows if r["key"] in stored}
     wake = [dict(platform=platform, target=target, next_at=now) for platform, target in queues]
-    for start in range(0, len(wake), ENQUEUE_CHUNK):
-        stmt = insert(q).values(wake[start:start + ENQUEUE_CHUNK])
-        session.execute(stmt.on_conflict_do_update(index_elements=[q.platform, q.target],
-                                                   set_={"next_at": stmt.excluded.next_at},
-                                                   where=q.next_at.is_(None)))
+    qt = OutboxQueue.__table__
+    stmt = insert(qt)
+    session.execute(stmt.on_conflict_do_update(index_elements=[qt.c.platform, qt.c.target],
+                                               set_={"next_at": stmt.excluded.next_at},
+                                               where=qt.c.next_at.is_(None)), wake)
     return [m.key in stored and first[m.key] == i for i, m in enumerate(msgs)]
 
 

@@ -53,12 +53,9 @@ def _claim_many(session: Session, rows: list[dict]) -> set[str]:
     if not rows:
         return set()
     insert = dialect_insert(session)
-    claimed: set[str] = set()
-    for start in range(0, len(rows), 100):  # well within SQLite's limit of bound parameters
-        claimed |= set(session.execute(insert(Reminder).values(rows[start:start + 100])
-                                       .on_conflict_do_nothing(index_elements=[Reminder.key])
-                                       .returning(Reminder.key)).scalars())
-    return claimed
+    table = Reminder.__table__  # a Core statement with many parameter sets: sent as multi-row INSERTs
+    return set(session.execute(insert(table).on_conflict_do_nothing(index_elements=[table.c.key])
+                               .returning(table.c.key), rows).scalars())
 
 
 def _due_items(session: Session, now: datetime, limit: int) -> list[Item]:
