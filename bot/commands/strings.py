@@ -95,7 +95,7 @@ T: dict[str, tuple[str, str]] = {
     "help.footer": ("「/帮助 命令」看用法和例子。", "/help COMMAND shows usage and an example."),
     "help.line": ("/{alias} ({name}) — {summary}", "/{name} — {summary}"),
     "unknown": ("没有「{word}」这个命令。{hint}", "There is no command \"{word}\". {hint}"),
-    "did_you_mean": ("你是想用「/{word}」吗？", "Did you mean /{word}?"),
+    "did_you_mean": ("你是想用「/{word}」吗？", "Did you mean /{word}? "),  # the hint follows
     "hint": ("发送「/帮助」看全部命令。", "Send /help for the list."),
     "need_item": ("请写明事项编号，例如 #3。", "Which item? Give its number, e.g. #3."),
     "need_owner": ("请用 @ 指定负责人。", "Name the owner with an @mention."),

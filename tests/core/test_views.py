@@ -291,3 +291,9 @@ def test_a_mistyped_command_suggests_the_closest(chat, app, line, suggestion):
 def test_a_word_near_no_command_gets_the_plain_hint(chat, app):
     reply = one_reply(chat.run("@pm: /xyzzyq"))
     assert "你是想用" not in reply and "发送「/帮助」看全部命令。" in reply
+
+
+def test_an_english_suggestion_reads_as_two_sentences(chat, app):
+    chat.run("@pm: /settings lang en")
+    reply = one_reply(chat.run("@pm: /lsit"))
+    assert "Did you mean /list? Send /help for the list." in reply
