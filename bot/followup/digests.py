@@ -98,6 +98,45 @@ def overdue_and_blocked(lang, items, now, calendar):
     )
 
 
+def page_items(session: Session, chat_ids: list[int], *extra) -> dict[int, list[Item]]:
+    """`chat_items` for many chats in one query (and one for the owners): chat id -> its items."""
+    out: dict[int, list[Item]] = {c: [] for c in chat_ids}
+    if chat_ids:
+        for item in session.scalars(select(Item).where(Item.chat_id.in_(chat_ids), *extra)
+                                    .order_by(Item.chat_id, Item.number).options(selectinload(Item.owner))):
+            out[item.chat_id].append(item)
+    return out
+
+
+def page_history(session: Session, chat_ids: list[int], since: datetime, actions: tuple[str, ...],
+                 until: datetime | None = None) -> dict[int, list[ItemEvent]]:
+    """`history_since` for many chats in one query (and one for the rows' items): chat id -> its rows."""
+    out: dict[int, list[ItemEvent]] = {c: [] for c in chat_ids}
+    if chat_ids:
+        window = [ItemEvent.at > since] + ([ItemEvent.at <= until] if until else [])
+        for chat_id, row in session.execute(
+                select(Item.chat_id, ItemEvent).join(Item, ItemEvent.item_id == Item.id)
+                .where(Item.chat_id.in_(chat_ids), *window, ItemEvent.actor_id.is_not(None),
+                       ItemEvent.action.in_(actions))
+                .order_by(ItemEvent.id).options(selectinload(ItemEvent.item))):
+            out[chat_id].append(row)
+    return out
+
+
+def previous_dailies(session: Session, chat_ids: list[int], before: datetime) -> dict[int, datetime]:
+    """`previous_daily` for many chats in one query: chat id -> when its last daily digest was due."""
+    if not chat_ids:
+        return {}
+    return {chat_id: when for chat_id, when in session.execute(
+        select(Reminder.chat_id, func.max(Reminder.at)).where(
+            Reminder.chat_id.in_(chat_ids), Reminder.kind == "daily", Reminder.at < before)
+        .group_by(Reminder.chat_id)) if when is not None}
+
+
+def daily_items_filter(as_of: datetime) -> tuple:
+    return Item.status.in_((*ACTIVE, "done")), Item.created_at <= as_of
+
+
 def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: WorkCalendar,
           as_of: datetime | None = None, since: datetime | None = None) -> Card | None:
     """What moved since the previous digest, what is due, what is stuck; None when there is nothing.
@@ -107,7 +146,14 @@ def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: W
     `since`: the previous digest (default: the last one on record, else a day ago).
     """
     since = since or previous_daily(session, chat, as_of or now) or now - timedelta(days=1)
-    items = chat_items(session, chat, Item.status.in_((*ACTIVE, "done")), Item.created_at <= (as_of or now))
+    items = chat_items(session, chat, *daily_items_filter(as_of or now))
+    moved = history_since(session, chat, since, MOVED, as_of or now)
+    return daily_card(items=items, moved_rows=moved, since=since, now=now, lang=lang, calendar=calendar)
+
+
+def daily_card(*, items: list[Item], moved_rows: list[ItemEvent], since: datetime, now: datetime, lang: str,
+               calendar: WorkCalendar) -> Card | None:
+    """The daily digest from what was loaded: the chat's items (by number) and its moved rows (by id)."""
     overdue, blocked = overdue_and_blocked(lang, items, now, calendar)
     horizon = calendar.end_of_working_day(calendar.next_working_day(now.astimezone(calendar.tz).date()))
     fmt = lambda d: format_deadline(d, lang=lang, calendar=calendar)  # noqa: E731
@@ -116,7 +162,7 @@ def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: W
     awaiting = [line(lang, "line.simple", i) for i in items if i.status == "done"]
     unanswered = [line(lang, "line.simple", i) for i in items
                   if i.kind == "request" and i.status == "open" and i.acknowledged_at is None]
-    moved = moved_lines(lang, history_since(session, chat, since, MOVED, as_of or now))
+    moved = moved_lines(lang, moved_rows)
     if not (overdue or due_soon or blocked or awaiting or unanswered or moved):
         return None
     lines = (section(lang, "s.moved", moved) + section(lang, "s.overdue", overdue)

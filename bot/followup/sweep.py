@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
+from bot.events import Card
 from bot.followup import digests, noise, weekly
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
@@ -128,15 +129,17 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int 
     chats = _due_chats(session, now, limit)
     queued = _sweep_items(session, items, now, policy_for)
     matter = _with_digest_matter(session, chats, now) if chats else set()
+    policies: dict[int, Policy] = {}
     for chat in chats:
         if chat.id not in matter:
             chat.next_digest_at = None  # nothing to report until the chat has items again
             continue
-        policy = chat_policy(chat, policy_for)
-        done = _isolated(session, f"digests of chat {chat.id}",
-                         lambda chat=chat, policy=policy: _digests(session, chat, now, policy))
-        queued += max(done, 0)
-        chat.next_digest_at = now + RETRY if done < 0 else _next_digest_at(policy, now)
+        policies[chat.id] = chat_policy(chat, policy_for)
+    page = [c for c in chats if c.id in policies]
+    done = _digests_page(session, page, now, policies)
+    for chat in page:
+        queued += max(done[chat.id], 0)
+        chat.next_digest_at = now + RETRY if done[chat.id] < 0 else _next_digest_at(policies[chat.id], now)
     return Swept(queued, len(items) == limit or len(chats) == limit)
 
 
@@ -239,35 +242,109 @@ def _queue(session: Session, notices: list[Notice], now: datetime) -> int:
     return sum(enqueue_many(session=session, msgs=msgs, now=now))
 
 
-def _digests(session: Session, chat: Chat, now: datetime, policy: Policy) -> int:
+@dataclass
+class _Digest:
+    chat: Chat
+    policy: Policy
+    kind: str
+    key: str
+    due_at: datetime  # its scheduled moment (the reminder's `at`)
+    card: Card | None = None
+
+
+def _digests_due(chat: Chat, now: datetime, policy: Policy) -> list[_Digest]:
+    """The chat's digests whose moment is now (not yet checked against what was sent)."""
     cal = calendar_for(policy.calendar)
     today = now.astimezone(cal.tz).date()
     if not cal.is_working_time(now):
-        return 0
-    count = 0
+        return []
     kinds = [("daily", policy.daily_digest_at, today.isoformat())]
     if cal.last_working_day_of_week(today) == today:
         kinds.append(("weekly", policy.weekly_report_at, f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"))
+    out = []
     for kind, at_time, period in kinds:
         due_at = datetime.combine(today, at_time, tzinfo=cal.tz)
         # A late daily digest (restart, a chat's first items) is noise past two hours;
         # the weekly report is still worth sending until the working day ends.
         stale_at = due_at + DAILY_CATCH_UP if kind == "daily" else cal.end_of_working_day(today)
-        if not due_at <= now < stale_at:
-            continue
-        key = f"digest:{kind}:{chat.id}:{period}"
-        if session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
-            continue
-        if kind == "daily":
-            card = digests.daily(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal, as_of=due_at)
-        else:
-            card = weekly.weekly(session=session, chat=chat, now=now, lang=policy.lang, calendar=cal)
-        # Kept at the digest's own moment: the next daily digest covers what happened since.
-        if not _claim(session, key=key, kind=kind, now=due_at, chat_id=chat.id) or card is None:
-            continue
-        msgs = digest_messages(chat=chat, card=card, key=key, kind=kind, policy=policy, now=now)
-        count += sum(enqueue_many(session=session, msgs=msgs, now=now))
-    return count
+        if due_at <= now < stale_at:
+            out.append(_Digest(chat, policy, kind, f"digest:{kind}:{chat.id}:{period}", due_at))
+    return out
+
+
+def _build_dailies(session: Session, dailies: list[_Digest], now: datetime) -> None:
+    """The cards of the page's daily digests, from a few queries for all of them (not per chat).
+
+    Chats are grouped by their digest moment (and then by the previous digest), so each chat
+    reads exactly the items and rows `digests.daily` would: the same cards.
+    """
+    by_due: dict[datetime, list[_Digest]] = defaultdict(list)
+    for d in dailies:
+        by_due[d.due_at].append(d)
+    for due_at, group in by_due.items():
+        ids = [d.chat.id for d in group]
+        previous = digests.previous_dailies(session, ids, due_at)
+        items = digests.page_items(session, ids, *digests.daily_items_filter(due_at))
+        by_since: dict[datetime, list[_Digest]] = defaultdict(list)
+        for d in group:
+            by_since[previous.get(d.chat.id) or now - timedelta(days=1)].append(d)
+        for since, part in by_since.items():
+            rows = digests.page_history(session, [d.chat.id for d in part], since, digests.MOVED, due_at)
+            for d in part:
+                cal = calendar_for(d.policy.calendar)
+                try:
+                    d.card = digests.daily_card(items=items[d.chat.id], moved_rows=rows[d.chat.id], since=since,
+                                                now=now, lang=d.policy.lang, calendar=cal)
+                except SQLAlchemyError:
+                    raise
+                except Exception:
+                    log.exception("daily digest of chat %s failed; the other chats go on", d.chat.id)
+                    d.card = _FAILED
+
+
+_FAILED = Card(title="")  # a card that could not be made: its chat is tried again shortly
+
+
+def _digests_page(session: Session, chats: list[Chat], now: datetime, policies: dict[int, Policy]) -> dict[int, int]:
+    """The digests of a page of chats: chat id -> messages queued (-1: its share failed, retry soon).
+
+    The already-sent check, the daily cards' data, the claims and the outbox rows are a few
+    statements for the whole page; only a weekly report reads its own chat's data.
+    """
+    done = {c.id: 0 for c in chats}
+    due = [d for c in chats for d in _digests_due(c, now, policies[c.id])]
+    issued = _issued(session, [d.key for d in due])
+    due = [d for d in due if d.key not in issued]
+    if not due:
+        return done
+    _build_dailies(session, [d for d in due if d.kind == "daily"], now)
+    for d in due:
+        if d.kind == "weekly":
+            cal = calendar_for(d.policy.calendar)
+            try:
+                d.card = weekly.weekly(session=session, chat=d.chat, now=now, lang=d.policy.lang, calendar=cal)
+            except SQLAlchemyError:
+                raise
+            except Exception:
+                log.exception("weekly report of chat %s failed; the other chats go on", d.chat.id)
+                d.card = _FAILED
+    failed = {d.chat.id for d in due if d.card is _FAILED}
+    for chat_id in failed:
+        done[chat_id] = -1
+    due = [d for d in due if d.chat.id not in failed]
+    # Kept at the digest's own moment: the next daily digest covers what happened since.
+    claimed = _claim_many(session, [dict(key=d.key, kind=d.kind, item_id=None, chat_id=d.chat.id, user_id=None,
+                                         at=d.due_at) for d in due])
+    owners: list[int] = []
+    msgs = []
+    for d in due:
+        if d.key in claimed and d.card is not None:
+            found = digest_messages(chat=d.chat, card=d.card, key=d.key, kind=d.kind, policy=d.policy, now=now)
+            msgs += found
+            owners += [d.chat.id] * len(found)
+    for chat_id, stored in zip(owners, enqueue_many(session=session, msgs=msgs, now=now), strict=True):
+        done[chat_id] += stored
+    return done
 
 
 def _next_digest_at(policy: Policy, after: datetime) -> datetime | None:
