@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,10 +35,36 @@ def upsert_chat(*, session: Session, platform: str, chat_id: str, now: datetime)
     return chat
 
 
+KNOWN_USERS = "genjin.known_users"  # session.info: (platform, user_id) -> User read by `load_event_rows`
+
+
+def load_event_rows(*, session: Session, platform: str, chat_id: str, user_ids: list[str],
+                    now: datetime) -> Chat:
+    """The chat (created on first sight), with the event's people read in the same statement.
+
+    The people found (the actor, those mentioned) are remembered on the session for this event,
+    so `upsert_user` needs no query of its own for them; `forget_event_rows` drops them after.
+    """
+    rows = session.execute(
+        select(Chat, User).select_from(Chat)
+        .outerjoin(User, and_(User.platform == platform, User.user_id.in_(user_ids)))
+        .where(Chat.platform == platform, Chat.chat_id == chat_id)).all()
+    if not rows:  # a chat seen for the first time
+        return upsert_chat(session=session, platform=platform, chat_id=chat_id, now=now)
+    session.info[KNOWN_USERS] = {(platform, user.user_id): user for _, user in rows if user is not None}
+    return rows[0][0]
+
+
+def forget_event_rows(session: Session) -> None:
+    session.info.pop(KNOWN_USERS, None)
+
+
 def upsert_user(*, session: Session, platform: str, user_id: str, name: str | None) -> User:
     """The user row, created on first sight; a newly seen display name replaces the old."""
     query = select(User).where(User.platform == platform, User.user_id == user_id)
-    user = session.scalar(query)
+    user = session.info.get(KNOWN_USERS, {}).get((platform, user_id))
+    if user is None:
+        user = session.scalar(query)
     if user is None:
         return _insert_or_reread(session, User(platform=platform, user_id=user_id, name=name or user_id),
                                  lambda: session.scalars(query).one())

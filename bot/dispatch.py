@@ -18,7 +18,7 @@ from bot.commands import admin, create, departments, followup, grammar, views
 from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
-from bot.directory import upsert_chat, upsert_user
+from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.items import actions
 from bot.policy import Policy, for_chat
@@ -100,7 +100,17 @@ def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy
     if not mark_processed(session=session, event=event, now=now):
         log.info("duplicate event %s/%s ignored", event.platform, event.event_id)
         return Outcome(False)
-    chat = upsert_chat(session=session, platform=event.platform, chat_id=event.chat_id, now=now)
+    try:
+        return _apply_admitted(session, event, now, policy)
+    finally:
+        forget_event_rows(session)
+
+
+def _apply_admitted(session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> Outcome:
+    # The chat, the actor and the people mentioned: one query when the chat is known.
+    chat = load_event_rows(session=session, platform=event.platform, chat_id=event.chat_id,
+                           user_ids=list(dict.fromkeys([event.user_id, *(m.user_id for m in event.mentions)])),
+                           now=now)
     actor = upsert_user(session=session, platform=event.platform, user_id=event.user_id, name=event.user_name)
     ctx = Ctx(session=session, event=event, now=now, chat=chat, actor=actor,
               policy=for_chat(policy, chat.settings or {}))
