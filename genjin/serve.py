@@ -3,7 +3,7 @@
 One concurrency model: the core is synchronous. Transports store each verified
 payload with `Runner.accept` and ack only then; intake workers process stored rows;
 one delivery thread per platform drains the outbox, sending on a small pool at the
-platform's own pace (reminders/delivery.py Deliverer, reminders/pacing.py).
+platform's own pace (reminders/deliverer.py, reminders/pacing.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.ports import Sender
 from genjin import metrics
 from genjin.app import App
 from genjin.config import ConfigError, Settings
-from reminders.delivery import Deliverer, Wakeups
+from reminders.deliverer import Deliverer, Wakeups
 from reminders.scheduler import Scheduler
 from storage import inbox, outbox
 from storage.models import InboxEvent

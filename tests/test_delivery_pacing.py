@@ -17,7 +17,7 @@ from sqlalchemy import event, select
 from bot.events import OutgoingMessage
 from bot.ports import RetryLater
 from genjin.serve import Runner
-from reminders.delivery import Deliverer
+from reminders.deliverer import Deliverer
 from reminders.pacing import FEISHU, Family, Limits, Pacer, Window, pacer_for
 from storage.models import Chat, OutboxMessage, OutboxQueue, User
 from storage.outbox import claim_due, enqueue, to_payload
