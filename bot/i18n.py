@@ -9,3 +9,8 @@ def render(table: Mapping[str, tuple[str, str]], lang: str, key: str, /, **kw: o
     """The template `key` of `table` in `lang` (zh when unknown), formatted with `kw`."""
     zh, en = table[key]
     return (en if lang == "en" else zh).format(**kw)
+
+
+def for_platform(table: Mapping[str, tuple[str, str]], key: str, buttons_only: bool) -> str:
+    """`key`, or its `.buttons` variant (pointing to card buttons) where bots see no reactions."""
+    return f"{key}.buttons" if buttons_only and f"{key}.buttons" in table else key

@@ -11,6 +11,8 @@ from bot.worktime import CalendarConfig
 @dataclass(frozen=True)
 class Policy:
     lang: str = "zh"
+    # The platform has no reactions for bots (DingTalk): texts point to the card's buttons instead.
+    buttons_only: bool = False
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     response_hours: float = 4  # everyday request: acknowledge within N working hours
     urgent_response_hours: float = 2

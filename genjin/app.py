@@ -31,11 +31,12 @@ class App:
     def __init__(self, settings: Settings, *, db_url: str | None = None) -> None:
         self.settings = settings
         self.policy = settings.policy()
-        # Each platform has its own default language (Slack: English, Feishu and DingTalk: Chinese).
+        # Each platform has its own default language (Slack: English, Feishu and DingTalk: Chinese);
+        # DingTalk robots see no reactions, so its texts point to the card buttons.
         self.policies = {
             "slack": replace(self.policy, lang=settings.slack.lang),
             "feishu": replace(self.policy, lang=settings.feishu.lang),
-            "dingtalk": replace(self.policy, lang=settings.dingtalk.lang),
+            "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
         }
         self.engine = make_engine(db_url or settings.db_url())
         upgrade(self.engine)

@@ -20,7 +20,7 @@ from bot.events import Card, OutgoingMessage
 from bot.followup import ladder
 from bot.followup.digests import days_late
 from bot.followup.due import LADDER, Due, response_period
-from bot.followup.strings import t
+from bot.followup.strings import for_policy, t
 from bot.policy import Policy
 from storage.models import Chat, Item, User
 
@@ -105,7 +105,7 @@ def _personal(n: Notice, now: datetime, person: User | None, text_key: str, told
     f, lang = _fields(n, now), n.policy.lang
     return Part(key=f"remind:{n.due.key}", item=n.item, lang=lang,
                 bundle=f"person:{person.id if person else 0}", person=person, hints=hints,
-                text=t(lang, text_key, **f) + (t(lang, "told_now", who=told) if told else ""),
+                text=t(lang, for_policy(text_key, n.policy), **f) + (t(lang, "told_now", who=told) if told else ""),
                 line=t(lang, f"bundle.{n.due.kind}", **f) + (t(lang, "told_now_line", who=told) if told else ""))
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from bot.i18n import render
+from bot.i18n import for_platform, render
+from bot.policy import Policy
 
 T: dict[str, tuple[str, str]] = {
     # reminders
     "nudge1": (
         "⏰ {owner}，#{id}「{title}」已等待回复 {waited}，请回复「/收到 #{id}」或点 👀。",
         "⏰ {owner}, #{id} \"{title}\" has waited {waited} for a reply: /ack #{id} or react 👀.",
+    ),
+    "nudge1.buttons": (  # where bots see no reactions (buttons_only)
+        "⏰ {owner}，#{id}「{title}」已等待回复 {waited}，请回复「/收到 #{id}」或点卡片上的「收到」。",
+        "⏰ {owner}, #{id} \"{title}\" has waited {waited} for a reply: /ack #{id} or press Acknowledge on its card.",
     ),
     "nudge2": (
         "⏰⏰ {owner}，#{id}「{title}」仍未回复（已 {waited}），发起人 {initiator} 在等。请回复「/收到 #{id}」。",
@@ -134,3 +139,8 @@ T: dict[str, tuple[str, str]] = {
 
 def t(lang: str, key: str, /, **kw: object) -> str:
     return render(T, lang, key, **kw)
+
+
+def for_policy(key: str, policy: Policy) -> str:
+    """`key`, or its variant pointing to buttons where the platform has no reactions."""
+    return for_platform(T, key, policy.buttons_only)

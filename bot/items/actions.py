@@ -16,7 +16,7 @@ from bot.directory import at, member_ids
 from bot.events import Card, OutgoingMessage
 from bot.items import states
 from bot.items.render import item_card
-from bot.items.strings import RISK, pair, status_label, t
+from bot.items.strings import RISK, for_policy, pair, status_label, t
 from storage.models import Item, ItemEvent, User
 
 
@@ -44,9 +44,11 @@ def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
     lines: list[str] = []
     if item.status == "open":
         key = "card.created_request" if item.kind == "request" else "card.created_action"
-        lines.append(t(ctx.lang, key, owner=at(item.owner), id=item.number, sla=sla_text(ctx, item)))
+        lines.append(t(ctx.lang, for_policy(key, ctx.policy), owner=at(item.owner), id=item.number,
+                       sla=sla_text(ctx, item)))
     elif item.status == "done":
-        lines.append(t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.number))
+        lines.append(t(ctx.lang, for_policy("card.await_confirm", ctx.policy), initiator=_checkers(item),
+                       id=item.number))
     if needs_standard(item):
         lines.append(t(ctx.lang, "card.need_standard", initiator=at(item.initiator), id=item.number))
     return tuple(lines)
@@ -174,7 +176,8 @@ def done(ctx: Ctx, item: Item, note: str | None) -> None:
     if item.acknowledged_at is None:
         item.acknowledged_at = ctx.now
     say(ctx, item, t(ctx.lang, "r.done", id=item.number, actor=at(ctx.actor), note=_note(ctx, note))
-         + "\n" + t(ctx.lang, "card.await_confirm", initiator=_checkers(item), id=item.number))
+         + "\n" + t(ctx.lang, for_policy("card.await_confirm", ctx.policy), initiator=_checkers(item),
+                     id=item.number))
 
 
 def confirm(ctx: Ctx, item: Item, note: str | None = None) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.i18n import render
+from bot.i18n import for_platform, render
+from bot.policy import Policy
 
 STATUS = {
     # status: (request zh, action zh, en)
@@ -81,6 +82,15 @@ T: dict[str, tuple[str, str]] = {
     "card.await_confirm": (
         "{initiator} 请验收：点 ✅ 确认，❌ 驳回（或 /确认 #{id}、/驳回 #{id} 原因）。",
         "{initiator}, please check it: react ✅ to confirm, ❌ to reject (or /confirm #{id}, /reject #{id} REASON).",
+    ),
+    # Where bots see no reactions (buttons_only), the same lines point to the card's buttons.
+    "card.created_request.buttons": (
+        "{owner} 请在 {sla}内回复「/收到 #{id}」或点「收到」按钮。",
+        "{owner}, please acknowledge within {sla}: /ack #{id} or press Acknowledge.",
+    ),
+    "card.await_confirm.buttons": (
+        "{initiator} 请验收：点「确认」或「驳回」按钮（或 /确认 #{id}、/驳回 #{id} 原因）。",
+        "{initiator}, please check it: press Confirm or Reject (or /confirm #{id}, /reject #{id} REASON).",
     ),
     "sla.hours": ("{n} 个工作小时", "{n} working hours"),
     "sla.minutes": ("{n} 分钟", "{n} minutes"),
@@ -247,3 +257,8 @@ T: dict[str, tuple[str, str]] = {
 
 def t(lang: str, key: str, /, **kw: object) -> str:
     return render(T, lang, key, **kw)
+
+
+def for_policy(key: str, policy: Policy) -> str:
+    """`key`, or its variant pointing to buttons where the platform has no reactions."""
+    return for_platform(T, key, policy.buttons_only)
