@@ -26,7 +26,7 @@ from genjin.app import App
 from genjin.config import ConfigError, Settings
 from reminders.deliverer import Deliverer, Wakeups
 from reminders.scheduler import Scheduler
-from storage import inbox, outbox
+from storage import inbox, leases
 from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class Runner:
         """Before anything starts: take back what this replica's earlier run had leased when it died."""
         with self.app.sessions.begin() as session:
             rows = inbox.release_owner(session=session, owner=self.owner)
-            sends = outbox.release_owner(session=session, owner=self.owner, now=self.clock())
+            sends = leases.release_owner(session=session, owner=self.owner, now=self.clock())
         if rows or sends:
             log.warning("took back %d events and %d messages left leased by an earlier run of %s",
                         rows, sends, self.owner)

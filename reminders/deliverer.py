@@ -23,7 +23,7 @@ from bot.events import OutgoingMessage
 from bot.ports import RetryLater, Sender
 from reminders.delivery import GOES_ON, HOLD, PROCESS_ID, Ready, attempt_send, prepare, record
 from reminders.pacing import EPSILON, POST, UPDATE, Pacer, limits_for, pacer_for
-from storage import outbox
+from storage import leases
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 class _Queue:
     """A target this process holds a claimed run of."""
 
-    rows: deque[outbox.Claimed]
+    rows: deque[leases.Claimed]
     ready_at: float = 0.0  # monotonic: when its own windows let its next row go
     busy: bool = False  # a row of it is out: being sent, or sent and not yet recorded
 
@@ -83,7 +83,7 @@ class Deliverer:
         self.threads = limits.concurrency if threads is None else threads
         self.poll = poll
         # Rows held claimed: a few seconds' worth per target, and what the app sends in half a lease.
-        self.per_target, self.max_rows = limits.claim_sizes(self.LOOKAHEAD, outbox.LEASE.total_seconds() / 2)
+        self.per_target, self.max_rows = limits.claim_sizes(self.LOOKAHEAD, leases.LEASE.total_seconds() / 2)
         self._signal = threading.Event()
         self._stop = threading.Event()
         self._sleep = sleep or self._stop.wait  # a sender waiting for its turn wakes at once on stop
@@ -218,11 +218,11 @@ class Deliverer:
         for attempt, status in zip(finished, statuses, strict=True):
             self._outcome(attempt, status)
         ready: list[_Attempt] = []
-        taken: list[tuple[str, outbox.Claimed]] = []
+        taken: list[tuple[str, leases.Claimed]] = []
         try:
             with self.sessions.begin() as session:
-                outbox.release(session=session, row_ids=self._release, owner=self.worker)
-                busy = outbox.settle(session=session, platform=self.platform, targets=self._settle, now=self.clock())
+                leases.release(session=session, row_ids=self._release, owner=self.worker)
+                busy = leases.settle(session=session, platform=self.platform, targets=self._settle, now=self.clock())
                 for target, family in self._going(self.pacer.clock())[0][:self.PREPARE]:
                     claim = self._queues[target].rows.popleft()
                     taken.append((target, claim))
@@ -250,7 +250,7 @@ class Deliverer:
 
     def _store(self, session: Session, attempt: _Attempt) -> str:
         if not attempt.sent:
-            outbox.unprepare(session=session, row_id=attempt.ready.row_id, owner=self.worker,
+            leases.unprepare(session=session, row_id=attempt.ready.row_id, owner=self.worker,
                              maybe_sent=attempt.ready.maybe_sent)
             return HOLD
         return record(session, attempt.ready, worker=self.worker, now=self.clock(),
@@ -319,8 +319,8 @@ class Deliverer:
             with self.sessions.begin() as session:
                 for attempt in finished:
                     self.delivered += self._store(session, attempt) == "sent"
-                outbox.release(session=session, row_ids=self._release, owner=self.worker)
-                outbox.settle(session=session, platform=self.platform, targets=self._settle, now=self.clock())
+                leases.release(session=session, row_ids=self._release, owner=self.worker)
+                leases.settle(session=session, platform=self.platform, targets=self._settle, now=self.clock())
         except Exception:
             log.exception("could not give back %s's claimed messages (their leases will run out)", self.platform)
 
@@ -337,12 +337,12 @@ class Deliverer:
     def _claim(self, now: float, room: int) -> None:
         self._wanted = False
         with self.sessions.begin() as session:
-            claimed = outbox.claim_due(session=session, platform=self.platform, now=self.clock(), owner=self.worker,
+            claimed = leases.claim_due(session=session, platform=self.platform, now=self.clock(), owner=self.worker,
                                        limit=room, per_target=self.per_target,
                                        targets=min(room, self.MAX_TARGETS - len(self._queues)),
                                        skip=set(self._queues))
             full = len(claimed) >= room or len(self._queues) + len({c.target for c in claimed}) >= self.MAX_TARGETS
-            upcoming = None if full else outbox.next_due(session=session, platform=self.platform)
+            upcoming = None if full else leases.next_due(session=session, platform=self.platform)
         for claim in claimed:
             queue = self._queues.get(claim.target)
             if queue is None:

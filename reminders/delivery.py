@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.events import OutgoingMessage, mention, render_mentions
 from bot.ports import PermanentFailure, RetryLater, Sender
 from reminders import strings
-from storage import outbox
+from storage import leases, outbox
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class Ready:
 
 def prepare(session: Session, row_id: int, *, worker: str, now: datetime) -> Ready | str:
     """Renew the lease, resolve thread / edit targets and mark the send in flight; or SKIP / HOLD."""
-    row = outbox.renew_lease(session=session, row_id=row_id, owner=worker, now=now)
+    row = leases.renew_lease(session=session, row_id=row_id, owner=worker, now=now)
     if row is None:
         return HOLD  # another process has it now: nothing after it may overtake it
     if outbox.superseded(session=session, row=row):
@@ -155,7 +155,7 @@ def attempt_send(sender: Sender, ready: Ready) -> tuple[str | None, Exception | 
         return None, err
 
 
-def send_one(sessions: sessionmaker[Session], claim: outbox.Claimed, sender: Sender, *,
+def send_one(sessions: sessionmaker[Session], claim: leases.Claimed, sender: Sender, *,
              clock: Callable[[], datetime], worker: str) -> str:
     """Lease, send and record one claimed row; its status afterwards, or SKIP / HOLD."""
     with sessions.begin() as session:
@@ -179,7 +179,7 @@ def deliver_due(*, sessions: sessionmaker[Session], platform: str, sender: Sende
     `clock` (aware UTC) is read afresh for every lease and record: a round may be slow.
     """
     with sessions.begin() as session:
-        claimed = outbox.claim_due(session=session, platform=platform, now=clock(), owner=worker, limit=limit)
+        claimed = leases.claim_due(session=session, platform=platform, now=clock(), owner=worker, limit=limit)
     delivered, held, unused = 0, set(), []
     for claim in claimed:
         if claim.target in held:
@@ -191,6 +191,6 @@ def deliver_due(*, sessions: sessionmaker[Session], platform: str, sender: Sende
             held.add(claim.target)
     if claimed:
         with sessions.begin() as session:
-            outbox.release(session=session, row_ids=unused, owner=worker)
-            outbox.settle(session=session, platform=platform, targets={c.target for c in claimed}, now=clock())
+            leases.release(session=session, row_ids=unused, owner=worker)
+            leases.settle(session=session, platform=platform, targets={c.target for c in claimed}, now=clock())
     return delivered

@@ -120,7 +120,7 @@ def test_an_old_card_update_retried_late_never_overwrites_a_newer_one(app):
 
 def test_a_stalled_replica_does_not_send_what_another_has_taken_over(app):
     from reminders.delivery import deliver_due
-    from storage.outbox import claim_due
+    from storage.leases import claim_due
 
     put(app, "a")
     row_id = row(app, "a").id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.ports import PermanentFailure, RetryLater
-from storage.outbox import claim_due
+from storage.leases import claim_due
 from tests.delivery_fakes import FakeClock, FakePlatform, ServerError, deliver, put, row, rows
 
 

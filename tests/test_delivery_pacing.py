@@ -19,8 +19,9 @@ from bot.ports import RetryLater
 from genjin.serve import Runner
 from reminders.deliverer import Deliverer
 from reminders.pacing import FEISHU, Family, Limits, Pacer, Window, pacer_for
+from storage.leases import claim_due
 from storage.models import Chat, OutboxMessage, OutboxQueue, User
-from storage.outbox import claim_due, enqueue, to_payload
+from storage.outbox import enqueue, to_payload
 from tests.delivery_fakes import T0, FakeClock, FakePlatform, LimitedPlatform, new_item, put
 
 

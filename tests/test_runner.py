@@ -186,7 +186,7 @@ def test_accept_raises_when_the_payload_cannot_be_stored(settings, broken_url, a
 
 
 def test_a_replica_restarting_under_its_name_takes_back_its_leases_at_once(app):
-    from storage import inbox, outbox
+    from storage import inbox, leases
 
     row_id = runner_for(app).accept(platform="console", event_id="e1", payload=TODO)
     with app.sessions.begin() as s:  # it had leased the event when it was killed
@@ -202,4 +202,4 @@ def test_a_replica_restarting_under_its_name_takes_back_its_leases_at_once(app):
     assert again.drain() == 1
     assert titles(app) == ["Build the page"]
     with app.sessions.begin() as s:
-        assert outbox.release_owner(session=s, owner="host:8080", now=NOW) == 0
+        assert leases.release_owner(session=s, owner="host:8080", now=NOW) == 0
