@@ -60,6 +60,12 @@ class RulesSettings(Section):
     nudges_per_person_per_day: int = Field(5, ge=1)
     managers: list[str] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
+    list_limit: int = Field(20, ge=1, le=100)
+    allow_open_ended: bool = False
+    standard_reminder_hours: float = Field(4, ge=0)
+    escalate_step_working_days: int = Field(1, ge=1)
+    snooze_max_working_days: int = Field(3, ge=1)
+    reminder_gap_minutes: int = Field(60, ge=0)
 
 
 class ServerSettings(Section):
@@ -163,14 +169,10 @@ class Settings(Section):
             timezone=c.timezone, work_start=c.work_start, work_end=c.work_end, lunch=lunch, country=c.country,
             extra_holidays=frozenset(c.extra_holidays), extra_workdays=frozenset(c.extra_workdays),
         )
-        return Policy(
-            lang=self.lang, calendar=calendar, response_hours=r.response_hours,
-            urgent_response_hours=r.urgent_response_hours, emergency_response_minutes=r.emergency_response_minutes,
-            warn_working_days_before=r.warn_working_days_before,
-            escalate_after_working_days=r.escalate_after_working_days, daily_digest_at=r.daily_digest_at,
-            weekly_report_at=r.weekly_report_at, nudges_per_person_per_day=r.nudges_per_person_per_day,
-            managers=tuple(r.managers), admins=tuple(r.admins),
-        )
+        # Every [rules] key is the Policy field of the same name (lists become tuples).
+        rules = {name: tuple(value) if isinstance(value, list) else value
+                 for name, value in r.model_dump().items()}
+        return Policy(lang=self.lang, calendar=calendar, **rules)
 
 
 SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk")

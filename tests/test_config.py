@@ -64,3 +64,21 @@ def test_broken_toml_and_missing_file_are_reported(tmp_path):
 def test_admins_come_from_settings():
     settings = load_settings(None, environ={"GENJIN_RULES_ADMINS": "wang,zhao"})
     assert settings.policy().admins == ("wang", "zhao")
+
+
+def test_every_rule_in_the_example_reaches_the_policy(tmp_path):
+    # A rule someone sets in [rules] must change what the bot does, not be read and dropped.
+    path = tmp_path / "genjin.toml"
+    path.write_text("[rules]\nreminder_gap_minutes = 15\nallow_open_ended = true\n"
+                    "snooze_max_working_days = 5\nlist_limit = 7\n", encoding="utf-8")
+    policy = load_settings(path, environ={}).policy()
+    assert (policy.reminder_gap_minutes, policy.allow_open_ended, policy.snooze_max_working_days,
+            policy.list_limit) == (15, True, 5, 7)
+
+
+def test_the_example_names_every_rule():
+    import tomllib
+
+    from genjin.config import RulesSettings
+    example = tomllib.loads((ROOT / "config.example.toml").read_text(encoding="utf-8"))
+    assert set(example["rules"]) == set(RulesSettings.model_fields)
