@@ -82,3 +82,13 @@ def test_the_example_names_every_rule():
     from genjin.config import RulesSettings
     example = tomllib.loads((ROOT / "config.example.toml").read_text(encoding="utf-8"))
     assert set(example["rules"]) == set(RulesSettings.model_fields)
+
+
+def test_every_policy_rule_can_be_set():
+    from dataclasses import fields
+
+    from bot.policy import Policy
+    from genjin.config import RulesSettings
+    # lang and calendar have sections of their own; buttons_only follows the platform.
+    settable = {f.name for f in fields(Policy)} - {"lang", "calendar", "buttons_only"}
+    assert settable == set(RulesSettings.model_fields)
