@@ -221,12 +221,12 @@ _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
      lambda m, c: _named_month_part(c, m[1], m[2], m[3], m[4])),
     (rf"{_NOT_AFTER_NUM}(?:(今|明|后)|{_YEAR})?年年?(底|末|尾|初|头)", lambda m, c: _year_part(c, m[1], m[2], m[3])),
     (rf"{_WHICH_MONTH}月(?:的)?({_NUM}){_DAY_END}", lambda m, c: _month_day(c, m[1], m[2])),
-    (rf"{_FESTIVAL}(节|假期|长假|小长假|假)?(?:(之前|以前|前)(?:的)?(?:最后一个工作日|最后一天)?"
-     r"|(之后|以后|过后|后)(?:的)?(?:第一个工作日|首个工作日|第一天上班|上班第一天|第一天|上班)?)?",
+    (rf"{_FESTIVAL}(节|假期|长假|小长假|假)?(?:(之前|以前|前)(?:的?最后一个工作日|的?最后一天)?"
+     r"|(之后|以后|过后|后)(?:的?第一个工作日|的?首个工作日|第一天上班|的?上班第一天|的?第一天|上班)?)?",
      lambda m, c: _festival(c, m[1], m[2], m[3], m[4])),
     (rf"{_NOT_AFTER_NUM}(?:过完|过)?年(前|后)(?!\d)", lambda m, c: _festival(c, "春节", None, *_edge(m[1]))),
     (r"过完年", lambda m, c: _festival(c, "春节", None, None, "后")),
-    (r"节前(?:的)?(?:最后一个工作日|最后一天)?", lambda m, c: _holiday_edge(c, "前")),
+    (r"节前(?:的?最后一个工作日|的?最后一天)?", lambda m, c: _holiday_edge(c, "前")),
     (rf"({_NUM})?(个)?(半)?(个)?(分钟|刻钟|小时|钟头|钟|天|日|周|星期|礼拜|月|年)"
      r"(内|之内|以内|后|之后|以后|过后)?(?![之以]?前)",
      lambda m, c: _count(c, m[1], m[3] or (m[1] is None and m[0].startswith("半") and "半") or None,
@@ -247,7 +247,7 @@ _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
     (r"(\d{1,2})[/.·・-](\d{1,2})(?:[日号]|(?![\d/.·・-]))",
      lambda m, c: (_next_yearless(c, int(m[1]), int(m[2])), None)),
     (rf"({_NUM})[号日]", lambda m, c: _day_of_month(c, _num(m[1]))),
-    (r"(?:节后|假期后|假后|节假日后|放假回来)(?:的)?(?:第一个工作日|首个工作日|第一天|上班第一天|上班)?",
+    (r"(?:节后|假期后|假后|节假日后|放假回来)(?:的?第一个工作日|的?首个工作日|的?第一天|的?上班第一天|上班)?",
      lambda m, c: _holiday_edge(c, "后")),
     (rf"{_MON_RE}\.? ?(\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?(?!\d)",
      lambda m, c: _en_date(c, m[1], m[2], m[3])),
@@ -388,7 +388,7 @@ def match_at(s: str, pos: int, c: Clock) -> Phrase | None:
 
 
 # What may only continue a time phrase: a number, an hour, a weekday, a part of the day.
-_CONTINUES = re.compile(r"[\d零〇一二两三四五六七八九十点时刻号半]|[.:/·・-]\d|个?(?:小时|钟头|工作日|月)"
+_CONTINUES = re.compile(r"[\d零〇一二两三四五六七八九十点时刻号半]|[.:/·・-]\d|个?(?:小时|钟头|工作日)|个月"
                         r"|(?:周|星期|礼拜)[一二三四五六日天1-7]|[上下中]午|早上|晚上|[ap]\.?m\b")
 
 

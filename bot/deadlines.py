@@ -17,7 +17,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.deadline_phrases import GLUE, DeadlineError, Phrase, check_future, clock, match_at, normalise
+from bot.deadline_phrases import (
+    GLUE,
+    DeadlineError,
+    Phrase,
+    check_future,
+    clock,
+    continues,
+    match_at,
+    normalise,
+)
 from bot.worktime import WorkCalendar
 
 __all__ = ["DeadlineError", "Reading", "find_deadline", "format_deadline", "parse_deadline", "read_leading",
@@ -42,12 +51,15 @@ def _cut_mid_word(s: str, start: int, end: int) -> bool:
 
 
 def read_leading(text: str, *, now: datetime, calendar: WorkCalendar) -> Reading:
-    """Consume the longest deadline phrase at the start of `text`."""
+    """Consume the longest deadline phrase at the start of `text`; what follows may not continue it."""
     c, s = clock(now, calendar), normalise(text)
     start = len(s) - len(s.lstrip())
     found = match_at(s, start, c)
-    if found is None or _cut_mid_word(s, start, found.end):
-        raise DeadlineError("unparseable", text.strip().split(" ")[0] if text.strip() else text)
+    after = len(s) - len(s[found.end:].lstrip()) if found else 0
+    if found is None or _cut_mid_word(s, start, found.end) or continues(s, after):
+        # "下周 周六 原因": the reason may not start with more of the deadline; refuse, never guess
+        words = text.split()
+        raise DeadlineError("unparseable", " ".join(words[:2] if found else words[:1]) or text)
     phrase = text[start:found.end].strip()
     return Reading(check_future(found.when, c, phrase), text[found.end:].strip(), phrase, found.rolled)
 
@@ -63,9 +75,13 @@ def read_phrase(text: str, *, now: datetime, calendar: WorkCalendar) -> Reading:
     return reading
 
 
-# Phrases too weak to be a deadline without 前/截止/by: "3号楼", "1/2", "the sun".
-_WEAK = re.compile(r"^(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})[号日]$|^\d{1,2}[/-]\d{1,2}$"
-                   r"|^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)$")
+# Phrases too weak to be a deadline without 前/截止/by: "3号楼", "1/2", "12.5版本", "the sun",
+# a festival ("国庆活动方案"), a bare count ("两个月的数据", "一个小时的演示").
+_WEAK = re.compile(r"^(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})[号日]$|^\d{1,2}[/.·・-]\d{1,2}$"
+                   r"|^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)$"
+                   r"|^(?:元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)(?:节|假期|长假|小长假|假)?$"
+                   r"|^(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,4})?个?半?个?(?:分钟|刻钟|小时|钟头|钟|天|日|周|星期|礼拜|月|年)$")
+_NUMERAL = "0123456789零〇一二两三四五六七八九十"
 _TRAILING = " 。.!！,，;；:："
 
 
@@ -78,8 +94,8 @@ def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> Readin
     c, s = clock(now, calendar), normalise(text)
     found: list[tuple[int, int, Phrase]] = []  # (preference, start, match)
     for i, ch in enumerate(s):
-        if ch == " " or _cut_mid_word(s, i, i):
-            continue
+        if ch == " " or _cut_mid_word(s, i, i) or (ch in _NUMERAL and i and s[i - 1] in _NUMERAL + ".:/·・-"):
+            continue  # not inside a word, nor inside a number ("1.5小时" is not "5小时")
         m = match_at(s, i, c)
         if m is None or _cut_mid_word(s, i, m.end):
             continue
