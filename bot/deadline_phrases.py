@@ -221,7 +221,7 @@ _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
      lambda m, c: _named_month_part(c, m[1], m[2], m[3], m[4])),
     (rf"{_NOT_AFTER_NUM}(?:(今|明|后)|{_YEAR})?年年?(底|末|尾|初|头)", lambda m, c: _year_part(c, m[1], m[2], m[3])),
     (rf"{_WHICH_MONTH}月(?:的)?({_NUM}){_DAY_END}", lambda m, c: _month_day(c, m[1], m[2])),
-    (rf"{_FESTIVAL}(节|假期|长假|小长假|假)?(?:(之前|以前|前)(?:的?最后一个工作日|的?最后一天)?"
+    (rf"{_FESTIVAL}(节?(?:假期|长假|小长假|假)?)(?:(之前|以前|前)(?:的?最后一个工作日|的?最后一天)?"
      r"|(之后|以后|过后|后)(?:的?第一个工作日|的?首个工作日|第一天上班|的?上班第一天|的?第一天|上班)?)?",
      lambda m, c: _festival(c, m[1], m[2], m[3], m[4])),
     (rf"{_NOT_AFTER_NUM}(?:过完|过)?年(前|后)(?!\d)", lambda m, c: _festival(c, "春节", None, *_edge(m[1]))),
@@ -323,7 +323,7 @@ def _match_time(s: str, pos: int, hint: str | None, cal: WorkCalendar) -> tuple[
     if m and 1 <= int(m[1]) <= 12:
         found.append((time(int(m[1]) % 12 + (12 if m[2] == "p" else 0)), m.end()))
     m = _TIME_WORD.match(s, pos)
-    if m:
+    if m and m[0] != "凌晨":  # "明天凌晨" alone names no hour a deadline could take
         word = m[1] or m[2]
         defaults = {"早上": cal.config.work_start, "早晨": cal.config.work_start, "上午": time(12),
                     "中午": time(12), "晚上": time(22), "晚间": time(22), "夜里": time(22), "夜间": time(22),

@@ -23,7 +23,6 @@ from bot.deadline_phrases import (
     Phrase,
     check_future,
     clock,
-    continues,
     match_at,
     normalise,
 )
@@ -56,7 +55,7 @@ def read_leading(text: str, *, now: datetime, calendar: WorkCalendar) -> Reading
     start = len(s) - len(s.lstrip())
     found = match_at(s, start, c)
     after = len(s) - len(s[found.end:].lstrip()) if found else 0
-    if found is None or _cut_mid_word(s, start, found.end) or continues(s, after):
+    if found is None or _cut_mid_word(s, start, found.end) or (after > found.end and match_at(s, after, c)):
         # "下周 周六 原因": the reason may not start with more of the deadline; refuse, never guess
         words = text.split()
         raise DeadlineError("unparseable", " ".join(words[:2] if found else words[:1]) or text)
