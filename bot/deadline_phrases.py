@@ -2,7 +2,9 @@
 
 Grammar: [prefix] (date [time] | time [date] | relative) [suffix 前/内/之前/以内]. Every date rule
 is tried at the same spot and the longest match wins. bot.deadlines reads whole phrases, phrases
-at the start of a text and phrases inside a task with it.
+at the start of a text and phrases inside a task with it. A match followed by what can only be
+more of a time ("本月19号8点" read as 本月, "3点3刻" as 3点3) is no match at all: a phrase is read
+whole or refused, never half-read. Traditional characters are mapped one for one before matching.
 """
 
 from __future__ import annotations
