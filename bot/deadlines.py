@@ -92,7 +92,8 @@ def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> Readin
     """A deadline said inside a task: "明天下午3点前完成报表", "周五前提交设计稿", "ship it friday".
 
     Taken when plainly a deadline (截止/by before it, 前/之前/以内 after it) anywhere, else a
-    phrase naming a day at the very start or end of the text. A phrase already past raises.
+    phrase naming a future day at the very start or end of the text. A plain deadline already past
+    raises.
     """
     c, s = clock(now, calendar), normalise(text)
     found: list[tuple[int, int, Phrase]] = []  # (preference, start, match)
@@ -106,7 +107,8 @@ def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> Readin
         at_start, at_end = not s[:i].strip(), not s[m.end:].strip(_TRAILING)
         if m.strong:
             found.append((0, i, m))
-        elif m.dated and not _WEAK.match(phrase) and (at_start or at_end):
+        elif m.dated and not _WEAK.match(phrase) and (at_start or at_end) and m.when >= c.now:
+            # a past day without 前/截止 names what the task is about: "昨天的会议纪要整理一下"
             found.append((1 if at_start else 2, i, m))
     if not found:
         return None
