@@ -139,10 +139,12 @@ def _month_day(c: Clock, which: str, day: str) -> tuple[date, None]:
     return date(y, m, _num(day, 31)), None
 
 
-def _festival(c: Clock, name: str, kind: str | None, before: str | None, after: str | None) -> tuple[date, None] | None:
+def _festival(c: Clock, name: str, kind: str | None, before: str | None, after: str | None,
+              working_days: int = 1) -> tuple[date, None] | None:
+    """国庆, 国庆前, 国庆后, 国庆后第3个工作日 (the 1st is the first working day after the days off)."""
     if name == "十一" and not (kind or before or after):
         return None  # a bare 十一 is eleven, not National Day
-    d = spans.festival(c.cal, c.today, name, "前" if before else "后" if after else None)
+    d = spans.festival(c.cal, c.today, name, "前" if before else "后" if after else None, working_days)
     return (d, None) if d else None
 
 
@@ -224,8 +226,9 @@ _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
     (rf"{_NOT_AFTER_NUM}(?:(今|明|后)|{_YEAR})?年年?(底|末|尾|初|头)", lambda m, c: _year_part(c, m[1], m[2], m[3])),
     (rf"{_WHICH_MONTH}月(?:的)?({_NUM}){_DAY_END}", lambda m, c: _month_day(c, m[1], m[2])),
     (rf"{_FESTIVAL}(节?(?:假期|长假|小长假|假)?)(?:(之前|以前|前)(?:的?最后一个工作日|的?最后一天)?"
-     r"|(之后|以后|过后|后)(?:的?第一个工作日|的?首个工作日|第一天上班|的?上班第一天|的?第一天|上班)?)?",
-     lambda m, c: _festival(c, m[1], m[2], m[3], m[4])),
+     rf"|(之后|以后|过后|后)(?:的?第一个工作日|的?首个工作日|第一天上班|的?上班第一天|的?第一天|上班"
+     rf"|的?第?({_NUM})个工作日)?)?",
+     lambda m, c: _festival(c, m[1], m[2], m[3], m[4], _num(m[5], 60) if m[5] else 1)),
     (rf"{_NOT_AFTER_NUM}(?:过完|过)?年(前|后)(?!\d)", lambda m, c: _festival(c, "春节", None, *_edge(m[1]))),
     (r"过完年", lambda m, c: _festival(c, "春节", None, None, "后")),
     (r"节前(?:的?最后一个工作日|的?最后一天)?", lambda m, c: _holiday_edge(c, "前")),

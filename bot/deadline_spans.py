@@ -74,9 +74,9 @@ def _days_off_around(cal: WorkCalendar, day: date) -> tuple[date, date]:
     return first, last
 
 
-def festival(cal: WorkCalendar, today: date, name: str, edge: str | None) -> date | None:
+def festival(cal: WorkCalendar, today: date, name: str, edge: str | None, working_days: int = 1) -> date | None:
     """The festival's day (edge None), the last working day before its days off ("前"), or the
-    first after them ("后"); this year's unless its days off are over, then next year's."""
+    n-th after them ("后"); this year's unless its days off are over, then next year's."""
     english = FESTIVALS[name]
     for year in (today.year, today.year + 1):
         day = _festivals(year).get(english)
@@ -86,7 +86,7 @@ def festival(cal: WorkCalendar, today: date, name: str, edge: str | None) -> dat
         if last >= today:
             if edge == "前":
                 return cal.previous_working_day(first)
-            return cal.next_working_day(last) if edge == "后" else day
+            return cal.next_working_day(last, working_days) if edge == "后" else day
     return None
 
 

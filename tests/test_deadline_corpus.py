@@ -3,6 +3,9 @@
 A phrase counts as read right when it gives exactly the expected moment (or, for a past one, is
 refused as past with exactly that moment); wrong when it gives any other moment; refused when it
 is not read. Wrong must stay 0; refused may not exceed 5%.
+
+Measured on this corpus (404 phrases) before issue 14's rules: 172 right (43%), 0 wrong, 232 refused;
+after: 403 right (99.8%), 0 wrong, 1 refused (listed below).
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ def measure() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str, str
     return right, wrong, refused
 
 
+# Still refused, on purpose: a date glued to a time with no separator at all (JioNLP reads it).
+STILL_REFUSED = {"2026-12-1209:03"}
+
+
 def test_the_corpus_is_large_enough():
     assert len(rows()) >= 300
 
@@ -54,3 +61,8 @@ def test_no_phrase_is_read_wrong_and_nearly_all_are_read():
     print(f"\ncorpus: {total} phrases, {len(right)} right, {len(wrong)} wrong, {len(refused)} refused")
     assert wrong == []
     assert len(right) / total >= 0.95, f"refused: {refused}"
+
+
+def test_what_is_still_refused_is_known():
+    _, _, refused = measure()
+    assert {phrase for _, phrase, _ in refused} == STILL_REFUSED
