@@ -234,8 +234,7 @@ _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
     (r"节前(?:的?最后一个工作日|的?最后一天)?", lambda m, c: _holiday_edge(c, "前")),
     (rf"({_NUM})?(个)?(半)?(个)?(分钟|刻钟|小时|钟头|钟|天|日|周|星期|礼拜|月|年)"
      r"(内|之内|以内|后|之后|以后|过后)?(?![之以]?前)",
-     lambda m, c: _count(c, m[1], m[3] or (m[1] is None and m[0].startswith("半") and "半") or None,
-                         m[2] or m[4], m[5], m[6])),
+     lambda m, c: _count(c, m[1], m[3], m[2] or m[4], m[5], m[6])),
     (rf"(?:in|within) (\d{{1,3}}|an?|one) ?(minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
      rf"|(?:working|business) days?){_END}", lambda m, c: _en_count(c, m[1], m[2])),
     (rf"(?:(?:the )?end of (?:the )?(this |next )?year|eoy){_END}",
