@@ -70,3 +70,11 @@ def test_a_festival_inside_a_task_is_its_title_not_its_deadline(chat, app):
     assert "行动项需要截止时间，没有创建。" in reply
     [card] = split(chat.run("@pm: /待办 @bob 国庆前提交活动方案 标准：ok"))[0]
     assert "#1 行动项：提交活动方案" in card and "截止：2026-09-30 周三 18:00" in card
+
+
+def test_a_blocker_eta_uses_the_same_reading(chat, app):
+    chat.run("@pm: /待办 @bob 写方案 截止 下周五 标准：ok")
+    reply = split(chat.run("@bob: /受阻 #1 等接口 预计 下周周六"))[0][0]
+    assert "预计 2026-05-23 周六 18:00 解决" in reply
+    reply = split(chat.run("@bob: /受阻 #1 等接口 预计 本月19号8点前"))[0][0]
+    assert "预计 2026-05-19 周二 08:00 解决" in reply
