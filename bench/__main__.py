@@ -32,6 +32,7 @@ FIGURES = {
     "6": "daily digests for 1,000 chats x 10 items",
     "7": "peak RSS of a process sweeping N items",
     "8": "genjin console start to first reply",
+    "9": "deadline phrases read per second",
 }
 
 
@@ -142,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     if cfg.wants("8"):
         log(f"[8] {FIGURES['8']}")
         startup.startup(cfg)
+    if cfg.wants("9"):
+        log(f"[9] {FIGURES['9']}")
+        from bench import deadlines
+
+        deadlines.phrases_per_second(cfg)
 
     order = {f"{k} ": i for i, k in enumerate(FIGURES)}
     backend_order = {b: i for i, b in enumerate(backends)}

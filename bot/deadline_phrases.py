@@ -2,7 +2,9 @@
 
 Grammar: [prefix] (date [time] | time [date] | relative) [suffix 前/内/之前/以内]. Every date rule
 is tried at the same spot and the longest match wins. bot.deadlines reads whole phrases, phrases
-at the start of a text and phrases inside a task with it.
+at the start of a text and phrases inside a task with it. A match followed by what can only be
+more of a time ("本月19号8点" read as 本月, "3点3刻" as 3点3) is no match at all: a phrase is read
+whole or refused, never half-read. Traditional characters are mapped one for one before matching.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from bot import deadline_spans as spans
 from bot.worktime import WorkCalendar
 
 
@@ -36,6 +39,9 @@ class Clock:
 # A date rule yields (day, period hint) or an absolute datetime; None means "matched text, bad value".
 _Hit = tuple[date, str | None] | datetime | None
 _NUM = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,3})"
+_YEAR = r"(\d{4}|[零〇一二三四五六七八九]{4})"
+_DAY_END = r"(?:[日号]|(?!\d))"  # "5月20日15点": a 日 may be followed by the hour; a bare number may not
+_NOT_AFTER_NUM = r"(?<![\d零〇一二两三四五六七八九十今明后去前])"  # "年底", but not "19年底" or "三年前"
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 
@@ -66,6 +72,10 @@ def _next_yearless(c: Clock, month: int, day: int) -> date:
 
 def _weekday(c: Clock, wd: int, which: str | None) -> date:
     monday = c.today - timedelta(days=c.today.weekday())
+    if which in ("上", "上个", "last"):
+        return monday + timedelta(days=wd - 7)
+    if which == "上上":
+        return monday + timedelta(days=wd - 14)
     if which in ("下", "下个", "next"):
         return monday + timedelta(days=7 + wd)
     if which == "下下":
@@ -81,17 +91,94 @@ def _week_end(c: Clock, nxt: bool) -> tuple[date, None] | None:
 
 
 def _month_end(c: Clock, nxt: bool) -> tuple[date, None]:
-    y, m = c.today.year, c.today.month + (2 if nxt else 1)
-    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-    return c.cal.previous_working_day(date(y, m, 1)), None
+    return _month_part(c, "下" if nxt else "本", "底")
 
 
-def _after_holiday(c: Clock) -> tuple[date, None] | None:
-    for i in range(400):
-        d = c.today + timedelta(days=i)
-        if c.cal.is_holiday(d):
-            return c.cal.next_working_day(d), None
-    return None
+_MONTH_SHIFT = {"本": 0, "这": 0, "这个": 0, "当": 0, "同": 0, "下": 1, "下个": 1, "下下": 2, "下下个": 2,
+                "上": -1, "上个": -1}
+
+
+def _month_part(c: Clock, which: str | None, part: str) -> tuple[date, None]:
+    """月底, 下月初, 上旬...: a month named relatively; none named: this one unless that part is over."""
+    y, m = spans.add_months(c.today.year, c.today.month, _MONTH_SHIFT[which] if which else 0)
+    d = spans.month_part(c.cal, y, m, part)
+    if which is None and d < c.today:
+        d = spans.month_part(c.cal, *spans.add_months(y, m, 1), part)
+    return d, None
+
+
+def _named_month_part(c: Clock, year: str | None, rel: str | None, month: str, part: str) -> tuple[date, None]:
+    """12月中旬, 2027年3月底: a yearless one already over is next year's, and said so."""
+    m = _num(month, 12)
+    if year or rel:
+        return spans.month_part(c.cal, _year_of(c, year, rel), m, part), None
+    d = spans.month_part(c.cal, c.today.year, m, part)
+    if d >= c.today:
+        return d, None
+    c.rolled.append(d)
+    return spans.month_part(c.cal, c.today.year + 1, m, part), None
+
+
+def _year_of(c: Clock, year: str | None, rel: str | None) -> int:
+    if year:
+        return _num(year)
+    return c.today.year + {"今": 0, "明": 1, "后": 2}[rel or "今"]
+
+
+def _year_part(c: Clock, rel: str | None, year: str | None, part: str) -> tuple[date, None]:
+    """年底 / 明年初 / 2026年底; "年初" alone: this year's unless over, then next year's."""
+    d = spans.year_part(c.cal, _year_of(c, year, rel), part)
+    if not (rel or year) and d < c.today:
+        d = spans.year_part(c.cal, c.today.year + 1, part)
+    return d, None
+
+
+def _month_day(c: Clock, which: str, day: str) -> tuple[date, None]:
+    """本月19号, 下个月九号, 上个月15号 (past): the day of a month named relatively."""
+    y, m = spans.add_months(c.today.year, c.today.month, _MONTH_SHIFT[which])
+    return date(y, m, _num(day, 31)), None
+
+
+def _festival(c: Clock, name: str, kind: str | None, before: str | None, after: str | None,
+              working_days: int = 1) -> tuple[date, None] | None:
+    """国庆, 国庆前, 国庆后, 国庆后第3个工作日 (the 1st is the first working day after the days off)."""
+    if name == "十一" and not (kind or before or after):
+        return None  # a bare 十一 is eleven, not National Day
+    d = spans.festival(c.cal, c.today, name, "前" if before else "后" if after else None, working_days)
+    return (d, None) if d else None
+
+
+def _edge(word: str) -> tuple[str | None, str | None]:
+    return (word, None) if word == "前" else (None, word)
+
+
+def _holiday_edge(c: Clock, edge: str) -> tuple[date, None] | None:
+    d = spans.next_holiday_edge(c.cal, c.today, edge)
+    return (d, None) if d else None
+
+
+def _count(c: Clock, number: str | None, half: str | None, ge: str | None, unit: str, suffix: str | None) -> _Hit:
+    """一周内, 两个月内, 60日内, 半小时内, 一刻钟后: from now; a span of days ends with its last day."""
+    if unit in ("钟", "月") and not ge:
+        return None  # "三个钟", "两个月"; "3月" is March
+    if unit in ("日", "年") and not suffix:
+        return None  # "20日" is the 20th; "2026年" is a year
+    if number is None and not half:
+        return None
+    amount = (_num(number) if number else 0) + (0.5 if half else 0)
+    end = spans.count_end(c.now, amount, unit)
+    return end if isinstance(end, datetime) else (end, None)
+
+
+_EN_UNITS = {"minute": "分钟", "min": "分钟", "hour": "小时", "hr": "小时", "day": "天", "week": "周", "month": "月"}
+
+
+def _en_count(c: Clock, number: str, unit: str) -> _Hit:
+    n = int(number) if number.isdigit() else 1
+    if unit.startswith(("working", "business")):
+        return c.cal.next_working_day(c.today, _num(str(n), 500)), None
+    end = spans.count_end(c.now, n, _EN_UNITS[unit.rstrip("s")])
+    return end if isinstance(end, datetime) else (end, None)
 
 
 def _day_of_month(c: Clock, day: int) -> tuple[date, None]:
@@ -108,43 +195,64 @@ _WD_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _MON_EN = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _MON_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _EN_WD_RE = r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
-_REL_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3, "today": 0, "tonight": 0,
+_REL_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "后日": 2, "大后天": 3, "昨天": -1, "昨日": -1,
+             "前天": -2, "前日": -2, "today": 0, "tonight": 0, "yesterday": -1,
              "tomorrow": 1, "tmr": 1, "tmrw": 1, "day after tomorrow": 2, "the day after tomorrow": 2}
+_PARTS = r"(上旬|中旬|下旬|初|中|底|末|尾|头)"
+_WHICH_MONTH = r"(本|这个?|当|同|下下个?|下个?|上个?)"
+_FESTIVAL = r"(元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)"
 _END = r"(?![a-z])"
 
 _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
-    (r"(大后天|后天|明天|明日|今天|今日)",
+    (r"(大后天|后天|后日|明天|明日|今天|今日|昨天|昨日|前天|前日)",
      lambda m, c: (c.today + timedelta(days=_REL_DAYS[m[1]]), None)),
-    (r"(今|明)(早上?|晨|晚上?)",
+    (r"(今|明|当)(早上?|晨|晚上?|夜(?!间))",
      lambda m, c: (c.today + timedelta(days=m[1] == "明"), "早上" if m[2][0] in "早晨" else "晚上")),
-    (rf"((?:the )?day after tomorrow|today|tonight|tomorrow|tmrw|tmr){_END}",
+    (rf"((?:the )?day after tomorrow|today|tonight|tomorrow|tmrw|tmr|yesterday){_END}",
      lambda m, c: (c.today + timedelta(days=_REL_DAYS[m[1]]), "晚上" if m[1] == "tonight" else None)),
-    (r"(下下|下个?|本|这个?)?(?:周|星期|礼拜)([一二三四五六日天1-7])",
+    (r"(上上|上个?|下下|下个?|本|这个?)?(?:周|星期|礼拜)(?:的)?(?:周|星期|礼拜)?([一二三四五六日天1-7])",
      lambda m, c: (_weekday(c, _WD_CN.get(m[2], int(m[2]) - 1 if m[2].isdigit() else 0), m[1]), None)),
     (rf"(?:(next|this|coming) )?{_EN_WD_RE}{_END}",
      lambda m, c: (_weekday(c, _WD_EN[m[2][:3]], m[1]), None)),
     (r"(本|这个?|下个?)(?:周|星期|礼拜)", lambda m, c: _week_end(c, m[1].startswith("下"))),
     (r"(?:本|这个?)?周末", lambda m, c: _week_end(c, False)),
-    (rf"(?:(?:the )?end of (?:the )?(this |next )?week|eow|this week){_END}",
-     lambda m, c: _week_end(c, m[1] == "next ")),
-    (r"(本|这个?|下个?)?月(?:底|末)", lambda m, c: _month_end(c, bool(m[1]) and m[1].startswith("下"))),
-    (r"(?:本|这个?)月", lambda m, c: _month_end(c, False)),
+    (rf"(?:(?:the )?end of (?:the )?(this |next )?week|eow|this week|(next )week){_END}",
+     lambda m, c: _week_end(c, "next " in (m[1], m[2]))),
+    (rf"{_WHICH_MONTH}?月(?:的)?{_PARTS}", lambda m, c: _month_part(c, m[1], m[2])),
+    (r"(?:本|这个?|当|下下个?|下个?)月(?:底|末)?", lambda m, c: _month_part(c, m[0].split("月")[0] or "本", "底")),
+    (r"(?:(本|这个?|下个?)月)?(上旬|中旬|下旬)", lambda m, c: _month_part(c, m[1], m[2])),
+    (rf"(?:{_YEAR}年|(今|明|后)年)?({_NUM})月份?(?:的)?{_PARTS}",
+     lambda m, c: _named_month_part(c, m[1], m[2], m[3], m[4])),
+    (rf"{_NOT_AFTER_NUM}(?:(今|明|后)|{_YEAR})?年年?(底|末|尾|初|头)", lambda m, c: _year_part(c, m[1], m[2], m[3])),
+    (rf"{_WHICH_MONTH}月(?:的)?({_NUM}){_DAY_END}", lambda m, c: _month_day(c, m[1], m[2])),
+    (rf"{_FESTIVAL}(节?(?:假期|长假|小长假|假)?)(?:(之前|以前|前)(?:的?最后一个工作日|的?最后一天)?"
+     rf"|(之后|以后|过后|后)(?:的?第一个工作日|的?首个工作日|第一天上班|的?上班第一天|的?第一天|上班"
+     rf"|的?第?({_NUM})个工作日)?)?",
+     lambda m, c: _festival(c, m[1], m[2], m[3], m[4], _num(m[5], 60) if m[5] else 1)),
+    (rf"{_NOT_AFTER_NUM}(?:过完|过)?年(前|后)(?!\d)", lambda m, c: _festival(c, "春节", None, *_edge(m[1]))),
+    (r"过完年", lambda m, c: _festival(c, "春节", None, None, "后")),
+    (r"节前(?:的?最后一个工作日|的?最后一天)?", lambda m, c: _holiday_edge(c, "前")),
+    (rf"({_NUM})?(个)?(半)?(个)?(分钟|刻钟|小时|钟头|钟|天|日|周|星期|礼拜|月|年)"
+     r"(内|之内|以内|后|之后|以后|过后)?(?![之以]?前)",
+     lambda m, c: _count(c, m[1], m[3], m[2] or m[4], m[5], m[6])),
+    (rf"(?:in|within) (\d{{1,3}}|an?|one) ?(minutes?|mins?|hours?|hrs?|days?|weeks?|months?"
+     rf"|(?:working|business) days?){_END}", lambda m, c: _en_count(c, m[1], m[2])),
+    (rf"(?:(?:the )?end of (?:the )?(this |next )?year|eoy){_END}",
+     lambda m, c: (spans.year_part(c.cal, c.today.year + (m[1] == "next "), "底"), None)),
     (rf"(?:(?:the )?end of (?:the )?(this |next )?month|eom|this month){_END}",
      lambda m, c: _month_end(c, m[1] == "next ")),
-    (rf"({_NUM})天(?:后|之后|以后)?", lambda m, c: (c.today + timedelta(days=_num(m[1], 3660)), None)),
     (rf"({_NUM})个?工作日(?:后|之后)?", lambda m, c: (c.cal.next_working_day(c.today, _num(m[1], 500)), None)),
-    (rf"({_NUM})个?(?:小时|钟头)(?:后|之后)?", lambda m, c: c.now + timedelta(hours=_num(m[1]))),
-    (rf"(?:in|within) (\d{{1,3}}) ?(days?|(?:working|business) days?|hours?){_END}",
-     lambda m, c: (c.now + timedelta(hours=int(m[1]))) if m[2].startswith("hour") else (
-         (c.cal.next_working_day(c.today, _num(m[1], 500)) if m[2][0] in "wb"
-          else c.today + timedelta(days=int(m[1]))), None)),
-    (r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?!\d)",
+    (rf"(\d{{4}})[-/.年](\d{{1,2}})[-/.月](\d{{1,2}}){_DAY_END}",
      lambda m, c: (date(int(m[1]), int(m[2]), int(m[3])), None)),
-    (rf"({_NUM})月({_NUM})[日号]?(?!\d)", lambda m, c: (_next_yearless(c, _num(m[1]), _num(m[2])), None)),
-    (r"(\d{1,2})[/-](\d{1,2})(?![\d/-])", lambda m, c: (_next_yearless(c, int(m[1]), int(m[2])), None)),
-    (rf"({_NUM})[号日](?!\d)", lambda m, c: _day_of_month(c, _num(m[1]))),
-    (r"(?:节后|假期后|假后|节假日后|放假回来)(?:第一个工作日|首个工作日|第一天|上班第一天|上班)?",
-     lambda m, c: _after_holiday(c)),
+    (rf"{_YEAR}年({_NUM})月({_NUM}){_DAY_END}", lambda m, c: (date(_num(m[1]), _num(m[2]), _num(m[3])), None)),
+    (rf"(今|明|后)年({_NUM})月({_NUM}){_DAY_END}",
+     lambda m, c: (date(_year_of(c, None, m[1]), _num(m[2]), _num(m[3])), None)),
+    (rf"({_NUM})月({_NUM}){_DAY_END}", lambda m, c: (_next_yearless(c, _num(m[1]), _num(m[2])), None)),
+    (r"(\d{1,2})[/.·・-](\d{1,2})(?:[日号]|(?![\d/.·・-]))",
+     lambda m, c: (_next_yearless(c, int(m[1]), int(m[2])), None)),
+    (rf"({_NUM})[号日]", lambda m, c: _day_of_month(c, _num(m[1]))),
+    (r"(?:节后|假期后|假后|节假日后|放假回来)(?:的?第一个工作日|的?首个工作日|的?第一天|的?上班第一天|上班)?",
+     lambda m, c: _holiday_edge(c, "后")),
     (rf"{_MON_RE}\.? ?(\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?(?!\d)",
      lambda m, c: _en_date(c, m[1], m[2], m[3])),
     (rf"(\d{{1,2}})(?:st|nd|rd|th)? ?(?:of )?{_MON_RE}\.?(?:,? (\d{{4}}))?{_END}",
@@ -161,8 +269,10 @@ def _en_date(c: Clock, mon: str, day: str, year: str | None) -> tuple[date, None
 
 
 # Times. A period word alone stands for a time of its own (上午 -> noon, 下午 -> end of work).
-_PERIOD = r"(早上|早晨|上午|中午|下午|晚上|傍晚|凌晨)"
-_TIME_CN = re.compile(rf"{_PERIOD}? ?({_NUM})(?:点|时)(?:(半)|(一刻|三刻)|({_NUM})分?)?")
+_PERIOD = r"(早上|早晨|上午|中午|下午|晚上|傍晚|凌晨|晚间|夜里|夜间|深夜|半夜|晚(?![些点了饭]))"
+_EVENING = ("晚上", "傍晚", "晚间", "夜里", "夜间", "深夜", "半夜", "晚")
+_TIME_CN = re.compile(rf"{_PERIOD}? ?({_NUM})(?:点钟?|时)(?:(半)|([一二两三123])刻|({_NUM})分?)?")
+_QUARTERS = {"一": 1, "1": 1, "二": 2, "两": 2, "2": 2, "三": 3, "3": 3}
 _TIME_COLON = re.compile(rf"{_PERIOD}? ?(?:at |@ ?)?(\d{{1,2}}):(\d{{2}})(?!\d)(?: ?([ap])\.?m\.?{_END})?")
 _TIME_EN = re.compile(rf"(?:at |@ ?)?(\d{{1,2}}) ?([ap])\.?m\.?{_END}")
 _TIME_WORD = re.compile(rf"(下班|收工|eod|end of (?:the )?day|cob|close of business|(?:at )?noon{_END})|{_PERIOD}")
@@ -180,7 +290,7 @@ def _skip(s: str, pos: int) -> int:
 
 
 def _adjust(hour: int, period: str | None) -> tuple[int, int] | None:
-    if period in ("下午", "晚上", "傍晚"):
+    if period == "下午" or period in _EVENING:
         if period != "下午" and hour == 12:
             return 23, 59  # "midnight" as a deadline: the very end of that day
         hour += 12 if 1 <= hour < 12 else 0
@@ -191,7 +301,7 @@ def _adjust(hour: int, period: str | None) -> tuple[int, int] | None:
 
 def _cn_clock(m: re.Match[str], hint: str | None) -> time | None:
     try:
-        h, minute = _num(m[2]), 30 if m[3] else ({"一刻": 15, "三刻": 45}[m[4]] if m[4] else _num(m[5] or "0"))
+        h, minute = _num(m[2]), 30 if m[3] else (15 * _QUARTERS[m[4]] if m[4] else _num(m[5] or "0"))
     except (KeyError, ValueError):  # "十十点"
         return None
     period = m[1] or hint
@@ -217,10 +327,11 @@ def _match_time(s: str, pos: int, hint: str | None, cal: WorkCalendar) -> tuple[
     if m and 1 <= int(m[1]) <= 12:
         found.append((time(int(m[1]) % 12 + (12 if m[2] == "p" else 0)), m.end()))
     m = _TIME_WORD.match(s, pos)
-    if m:
+    if m and m[0] != "凌晨":  # "明天凌晨" alone names no hour a deadline could take
         word = m[1] or m[2]
         defaults = {"早上": cal.config.work_start, "早晨": cal.config.work_start, "上午": time(12),
-                    "中午": time(12), "晚上": time(22), "傍晚": time(19), "noon": time(12)}
+                    "中午": time(12), "晚上": time(22), "晚间": time(22), "夜里": time(22), "夜间": time(22),
+                    "晚": time(22), "深夜": time(23, 59), "半夜": time(23, 59), "傍晚": time(19), "noon": time(12)}
         found.append((defaults.get(word.removeprefix("at "), cal.config.work_end), m.end()))
     return max(found, key=lambda f: f[1]) if found else None
 
@@ -275,13 +386,29 @@ def match_at(s: str, pos: int, c: Clock) -> Phrase | None:
     dt, end, dated, rolled = max(cands, key=lambda x: x[1])
     if (m := _SUFFIX.match(s, end)) is not None:
         end, strong = m.end(), True
-    return Phrase(dt.astimezone(tz), end, strong, dated, rolled)
+    if continues(s, end):
+        return None  # "3点3刻" read as 15:03, "本月19号" as 本月: a phrase is read whole or not at all
+    return Phrase(dt.astimezone(tz), end, strong or s[:end].endswith("前"), dated, rolled)
+
+
+# What may only continue a time phrase: a number, an hour, a weekday, a part of the day.
+_CONTINUES = re.compile(r"[\d零〇一二两三四五六七八九十点时刻号半]|[.:/·・-]\d|个?(?:小时|钟头|工作日)|个月"
+                        r"|(?:周|星期|礼拜)[一二三四五六日天1-7]|[上下中]午|早上|晚上|[ap]\.?m\b")
+
+
+def continues(s: str, pos: int) -> bool:
+    """Whether the text at `pos` can only be more of a time phrase: the phrase before it is partial."""
+    return _CONTINUES.match(s, pos) is not None
+
+
+# Traditional characters (Taiwan, Hong Kong) and colloquial forms, one character for one.
+_SIMPLIFIED = str.maketrans("後週這個號點時鐘禮兩內節勞動慶當頭間於過國誕聖俩", "后周这个号点时钟礼两内节劳动庆当头间于过国诞圣两")
 
 
 def normalise(text: str) -> str:
-    """NFKC + lower case, char by char so indexes still line up with the original text."""
+    """NFKC + lower case + simplified, char by char so indexes still line up with the original text."""
     out = []
-    for ch in text:
+    for ch in text.translate(_SIMPLIFIED):
         n = unicodedata.normalize("NFKC", ch).lower()
         out.append(n if len(n) == 1 else ch)
     return re.sub(r"\s", " ", "".join(out))

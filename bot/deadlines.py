@@ -6,9 +6,13 @@ A focused, table-driven regex parser rather than a library. Tried on our phrase 
 jionlp 1.5 reads more Chinese but put 明早九点 on today, 周五 and 5月20日 in the past, failed on
 月底 / 节后 / 下班前, knows no English, no make-up working days (调休) and pulls ~90 MB of deps.
 Neither knows our rules (bare date = end of working day), so wrapping one would mean re-parsing.
+On issue 14's public corpus (Duckling, JioNLP, Time-NLP phrasings) jionlp read 36 of 213 wrong and
+dateparser almost no Chinese; ours must read none wrong (tests/test_deadline_corpus.py, 404 phrases).
 
-The phrase grammar lives in bot.deadline_phrases; here: reading a phrase on its own, at the
-start of a text, or inside a task ("周五前提交设计稿"), and writing a deadline back.
+The phrase grammar lives in bot.deadline_phrases (spans such as 月初, 国庆前, 一周内 in
+bot.deadline_spans); here: reading a phrase on its own, at the start of a text, or inside a task
+("周五前提交设计稿"), and writing a deadline back. Every command that takes a deadline reads it
+through these functions, so each gets the same strict reading: whole, or refused.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.deadline_phrases import GLUE, DeadlineError, Phrase, check_future, clock, match_at, normalise
+from bot.deadline_phrases import (
+    GLUE,
+    DeadlineError,
+    Phrase,
+    check_future,
+    clock,
+    match_at,
+    normalise,
+)
 from bot.worktime import WorkCalendar
 
 __all__ = ["DeadlineError", "Reading", "find_deadline", "format_deadline", "parse_deadline", "read_leading",
@@ -42,12 +54,15 @@ def _cut_mid_word(s: str, start: int, end: int) -> bool:
 
 
 def read_leading(text: str, *, now: datetime, calendar: WorkCalendar) -> Reading:
-    """Consume the longest deadline phrase at the start of `text`."""
+    """Consume the longest deadline phrase at the start of `text`; what follows may not continue it."""
     c, s = clock(now, calendar), normalise(text)
     start = len(s) - len(s.lstrip())
     found = match_at(s, start, c)
-    if found is None or _cut_mid_word(s, start, found.end):
-        raise DeadlineError("unparseable", text.strip().split(" ")[0] if text.strip() else text)
+    after = len(s) - len(s[found.end:].lstrip()) if found else 0
+    if found is None or _cut_mid_word(s, start, found.end) or (after > found.end and match_at(s, after, c)):
+        # "下周 周六 原因": the reason may not start with more of the deadline; refuse, never guess
+        words = text.split()
+        raise DeadlineError("unparseable", " ".join(words[:2] if found else words[:1]) or text)
     phrase = text[start:found.end].strip()
     return Reading(check_future(found.when, c, phrase), text[found.end:].strip(), phrase, found.rolled)
 
@@ -63,9 +78,13 @@ def read_phrase(text: str, *, now: datetime, calendar: WorkCalendar) -> Reading:
     return reading
 
 
-# Phrases too weak to be a deadline without 前/截止/by: "3号楼", "1/2", "the sun".
-_WEAK = re.compile(r"^(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})[号日]$|^\d{1,2}[/-]\d{1,2}$"
-                   r"|^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)$")
+# Phrases too weak to be a deadline without 前/截止/by: "3号楼", "1/2", "12.5版本", "the sun",
+# a festival ("国庆活动方案"), a bare count ("两个月的数据", "一个小时的演示").
+_WEAK = re.compile(r"^(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})[号日]$|^\d{1,2}[/.·・-]\d{1,2}$"
+                   r"|^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)$"
+                   r"|^(?:元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)(?:节|假期|长假|小长假|假)?$"
+                   r"|^(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,4})?个?半?个?(?:分钟|刻钟|小时|钟头|钟|天|日|周|星期|礼拜|月|年)$")
+_NUMERAL = "0123456789零〇一二两三四五六七八九十"
 _TRAILING = " 。.!！,，;；:："
 
 
@@ -73,13 +92,14 @@ def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> Readin
     """A deadline said inside a task: "明天下午3点前完成报表", "周五前提交设计稿", "ship it friday".
 
     Taken when plainly a deadline (截止/by before it, 前/之前/以内 after it) anywhere, else a
-    phrase naming a day at the very start or end of the text. A phrase already past raises.
+    phrase naming a future day at the very start or end of the text. A plain deadline already past
+    raises.
     """
     c, s = clock(now, calendar), normalise(text)
     found: list[tuple[int, int, Phrase]] = []  # (preference, start, match)
     for i, ch in enumerate(s):
-        if ch == " " or _cut_mid_word(s, i, i):
-            continue
+        if ch == " " or _cut_mid_word(s, i, i) or (ch in _NUMERAL and i and s[i - 1] in _NUMERAL + ".:/·・-"):
+            continue  # not inside a word, nor inside a number ("1.5小时" is not "5小时")
         m = match_at(s, i, c)
         if m is None or _cut_mid_word(s, i, m.end):
             continue
@@ -87,7 +107,8 @@ def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> Readin
         at_start, at_end = not s[:i].strip(), not s[m.end:].strip(_TRAILING)
         if m.strong:
             found.append((0, i, m))
-        elif m.dated and not _WEAK.match(phrase) and (at_start or at_end):
+        elif m.dated and not _WEAK.match(phrase) and (at_start or at_end) and m.when >= c.now:
+            # a past day without 前/截止 names what the task is about: "昨天的会议纪要整理一下"
             found.append((1 if at_start else 2, i, m))
     if not found:
         return None
