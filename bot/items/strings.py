@@ -192,8 +192,9 @@ T: dict[str, tuple[str, str]] = {
         "I don't know {name}: pick the person with @, or register the department with /dept.",
     ),
     "e.deadline": (
-        "看不懂截止时间「{text}」。可以写：明天、下周五、5月20日、2026-05-20 14:00。",
-        "I can't read the deadline \"{text}\". Try: tomorrow, next friday, 2026-05-20 14:00.",
+        "看不懂截止时间「{text}」。可以写：明天下班前、下周五、5月20日15点、月底、国庆前、3天内、2026-05-20 14:00。",
+        "I can't read the deadline \"{text}\". Try: tomorrow, next friday, EOD, in 3 days, "
+        "end of next week, 2026-05-20 14:00.",
     ),
     "e.deadline_past": (
         "截止时间「{text}」（{when}）已经过去了，请给一个将来的时间。",
