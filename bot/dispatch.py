@@ -21,6 +21,7 @@ from bot.context import Ctx, UserError
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.items import actions
+from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
@@ -50,6 +51,8 @@ COMMANDS: dict[str, Handler] = {
     "digest": followup.cmd_digest,
     "weekly": followup.cmd_weekly,
     "snooze": followup.cmd_snooze,
+    "minutes": minutes_commands.cmd_minutes,
+    "dispute": minutes_commands.cmd_dispute,
 }
 
 # Neutral reactions (adapters map platform emoji names onto these) -> item action.
