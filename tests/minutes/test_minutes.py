@@ -245,3 +245,11 @@ def test_help_lists_the_new_commands(chat):
     out = chat.run("@pm: /帮助")
     assert "/纪要 (minutes)" in out and "/异议 (dispute)" in out
     assert "/dispute #N REASON" in chat.run("@pm: /settings lang en\n@pm: /help dispute")
+
+
+def test_eyes_on_the_minutes_card_confirm_the_reactors_own_lines(chat, app):
+    chat.run(MINUTES_618.replace("- @dave 保障618库存", "- @bob 保障618库存"))
+    out = chat.run("@bob react 👀 m1")
+    assert "#2 已收到，@bob 跟进中" in out and "#3 已收到，@bob 跟进中" in out
+    assert chat.run("@zhao react 👀 m1") == ""  # nothing of theirs on it: nothing happens
+    assert [i.acknowledged_at is not None for i in items(app)] == [False, True, True]
