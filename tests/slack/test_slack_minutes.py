@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from slack_support import load
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.models import Item, Minutes
 
@@ -34,3 +34,17 @@ def test_multi_line_minutes_post_one_card_with_every_item(http_bot):
             ("U2", "U1", "approved by marketing"), ("U3", "U1", None)]
         record = s.scalars(select(Minutes)).one()
         assert (record.title, record.recorder.user_id) == ("618 kickoff", "U1")
+
+
+def test_minutes_edited_on_slack_are_not_read_again(http_bot):
+    mention = load("app_mention.json")["payload"]
+    mention["event"]["text"] = MINUTES
+    http_bot.post_json(mention)
+    http_bot.process()
+    edit = load("message_changed.json")["payload"]  # the same message, edited: one more action line
+    edit["event"]["message"].update(ts=mention["event"]["ts"], text=MINUTES + "\n- <@U2> book the room by 2026-05-13")
+    assert http_bot.post_json(edit).status_code == 200
+    http_bot.process()
+    with http_bot.app.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 2
+        assert s.scalar(select(func.count()).select_from(Minutes)) == 1
