@@ -13,6 +13,8 @@ from bot.minutes.strings import label, t
 from bot.worktime import WorkCalendar
 from storage.models import Item, Minutes, User
 
+# A button per line up to this many (Slack takes 25 in a row); beyond it, /ack #N and the items' cards.
+MAX_BUTTONS = 10
 FIELD_ORDER = ("time", "place", "host", "recorder", "attendees", "topics", "decisions", "notes")
 
 
@@ -47,7 +49,7 @@ def posted_card(record: Minutes, items: list[Item], *, lang: str, calendar: Work
     lines += list(notes)
     if items:
         lines.append(t(lang, "confirm_hint", days=confirm_days))
-    buttons = tuple(Button(t(lang, "b.ack", id=item.number), f"ack:{item.id}") for item in items)
+    buttons = tuple(Button(t(lang, "b.ack", id=item.number), f"ack:{item.id}") for item in items[:MAX_BUTTONS])
     return Card(title=t(lang, "title", n=record.number, title=record.title), fields=_fields(record, lang),
                 lines=tuple(lines), buttons=buttons)
 

@@ -253,3 +253,10 @@ def test_eyes_on_the_minutes_card_confirm_the_reactors_own_lines(chat, app):
     assert "#2 已收到，@bob 跟进中" in out and "#3 已收到，@bob 跟进中" in out
     assert chat.run("@zhao react 👀 m1") == ""  # nothing of theirs on it: nothing happens
     assert [i.acknowledged_at is not None for i in items(app)] == [False, True, True]
+
+
+def test_long_minutes_offer_at_most_ten_buttons(chat, app):
+    lines = "".join(f"\n  - @p{n} task {n} 截止 5月20日" for n in range(1, 13))
+    out = chat.run("@carol: /纪要 大会" + lines)
+    assert len(items(app)) == 12 and "· #12 task 12 · @p12" in out
+    assert "[收到 #10]" in out and "[收到 #11]" not in out
