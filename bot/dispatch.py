@@ -21,6 +21,7 @@ from bot.context import Ctx, UserError
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.items import actions
+from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
@@ -50,6 +51,8 @@ COMMANDS: dict[str, Handler] = {
     "digest": followup.cmd_digest,
     "weekly": followup.cmd_weekly,
     "snooze": followup.cmd_snooze,
+    "minutes": minutes_commands.cmd_minutes,
+    "dispute": minutes_commands.cmd_dispute,
 }
 
 # Neutral reactions (adapters map platform emoji names onto these) -> item action.
@@ -152,6 +155,9 @@ def route(ctx: Ctx) -> None:
         item = _single_item(ctx) if action else None
         if item is not None:
             _apply(ctx, action, item, via=event.reaction or "")
+        elif action == "ack":  # 👀 on a message about several items (minutes): the reactor's own open ones
+            for own in _own_open_items(ctx):
+                actions.ack(ctx, own)
     elif event.kind == EventKind.BUTTON:
         action, _, item_id = (event.button_value or "").partition(":")
         if action in ("ack", "done", "confirm", "reject") and item_id.isdigit():
@@ -167,6 +173,15 @@ def _single_item(ctx: Ctx) -> Item | None:
     ids = items_for_platform_message(session=ctx.session, platform=ctx.event.platform,
                                      platform_message_id=ctx.event.target_message_id)
     return item_commands.load_item_by_id(ctx, ids[0]) if len(ids) == 1 else None
+
+
+def _own_open_items(ctx: Ctx) -> list[Item]:
+    if not ctx.event.target_message_id:
+        return []
+    ids = items_for_platform_message(session=ctx.session, platform=ctx.event.platform,
+                                     platform_message_id=ctx.event.target_message_id)
+    found = [item_commands.load_item_by_id(ctx, i) for i in ids]
+    return [i for i in found if i.owner_id == ctx.actor.id and i.status == "open"]
 
 
 def _apply(ctx: Ctx, action: str, item: Item, *, via: str) -> None:

@@ -30,6 +30,7 @@ class Policy:
     escalate_step_working_days: int = 1  # from the department head to the managers, if still unresolved
     snooze_max_working_days: int = 3  # longer than this is a new deadline: /extend
     reminder_gap_minutes: int = 60  # reminders to one person come at most this often (bundled meanwhile)
+    minutes_confirm_working_days: int = 1  # owners confirm their lines of meeting minutes within N working days
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

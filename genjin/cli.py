@@ -16,6 +16,8 @@ from genjin.config import ConfigError, Settings, load_settings
 INTERACTIVE_HELP = """\
 Type lines of the console script language:
   @USER: TEXT               USER says TEXT (e.g. @pm: /todo @dev write the spec by tomorrow)
+    MORE TEXT               an indented line (2+ spaces or a tab) continues that message on a
+                            new line: paste meeting minutes (/minutes TITLE + its lines) at once
   TEXT                      said by the current speaker (:as USER to change it)
   @USER react ✅ mN         reaction on bot message mN (✅ confirm, ❌ reject, 👀 acknowledge)
   @USER click LABEL mN      press a button on message mN
@@ -59,12 +61,44 @@ def _console(settings: Settings, *, db: str | None, script: str | None, now: str
     return 0
 
 
+def _pasted_more() -> bool:
+    """Whether more lines are already waiting on a terminal (the rest of a pasted block).
+    Piped input is read to its end first: a message's indented lines may follow it."""
+    if not sys.stdin.isatty():
+        return True
+    import select
+
+    try:
+        return bool(select.select([sys.stdin], [], [], 0.05)[0])
+    except (OSError, ValueError):  # no select() on this stream (e.g. Windows consoles)
+        return False
+
+
+def _read_block(prompt: str) -> list[str]:
+    """One typed line, plus the indented lines pasted right after it (they continue it)."""
+    lines = [input(prompt).rstrip()]
+    while _pasted_more():
+        try:
+            lines.append(input().rstrip())
+        except EOFError:
+            lines.append(":quit")
+            break
+    return lines
+
+
 def _interactive(sim) -> int:
+    from adapters.console.script import is_continuation
+
     print(f"Genjin console · chat #{sim.chat} · :help for help, :quit to leave")
     speaker = "me"
+    waiting: list[str] = []
     while True:
         try:
-            line = input(f"{speaker}@#{sim.chat}> ").strip()
+            if not waiting:
+                waiting = _read_block(f"{speaker}@#{sim.chat}> ")
+            line = waiting.pop(0).strip()
+            while waiting and is_continuation(waiting[0]):  # sent with the message above
+                line += "\n" + waiting.pop(0)
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
@@ -78,7 +112,7 @@ def _interactive(sim) -> int:
             continue
         if line and not line.startswith(("@", ":", "#")) or line.startswith(("@genjin ", "@bot ")):
             line = f"@{speaker}: {line}"
-        sim.run_script([line], echo=False, stop_on_error=False)
+        sim.run_script(line.split("\n"), echo=False, stop_on_error=False)
 
 
 def _demo(settings: Settings) -> int:

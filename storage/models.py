@@ -145,6 +145,8 @@ class Item(Base):
     history: Mapped[list[ItemEvent]] = relationship(
         order_by="ItemEvent.id", cascade="all, delete-orphan", back_populates="item"
     )
+    # The meeting minutes (会议纪要) whose action line created it, if any.
+    minutes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"), index=True)
 
 
 class ItemEvent(Base):
@@ -310,3 +312,31 @@ class SlackConversation(Base):
     conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     team_id: Mapped[str | None] = mapped_column(String(32))
     enterprise_id: Mapped[str | None] = mapped_column(String(32))
+
+
+# -- Meeting minutes (会议纪要) ------------------------------------------------------------------
+class Minutes(Base):
+    """A meeting's minutes as posted in the chat: its fields, its raw text, who posted and recorded it.
+
+    Its action items are items whose `minutes_id` points here. Kept as posted: an edit of the
+    message on the platform is not read again; a new /minutes is a new record.
+    """
+
+    __tablename__ = "minutes"
+    __table_args__ = (UniqueConstraint("chat_id", "number", name="uq_minutes_chat_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer)  # per chat, from 1 (纪要 #1, #2 …)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    # The field lines read: {"time": …, "place": …, "host": …, "recorder": …, "attendees": …,
+    # "topics": …, "decisions": …, "notes": …}; only those given.
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    body: Mapped[str] = mapped_column(Text)  # the message as typed, after the title
+    poster_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    chat: Mapped[Chat] = relationship()
+    poster: Mapped[User] = relationship(foreign_keys=[poster_id])
+    recorder: Mapped[User | None] = relationship(foreign_keys=[recorder_id])

@@ -1,6 +1,7 @@
 """The console script language (a contract that docs, demos and tests rely on).
 
     @USER: TEXT                 USER says TEXT in the current chat
+      MORE TEXT                 an indented line (2+ spaces or a tab) continues that message
     @USER react EMOJI mN        reaction on bot message mN (unreact removes it)
     @USER click LABEL mN        presses the button LABEL on bot message mN
     :chat NAME                  later lines happen in chat NAME
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -60,11 +62,35 @@ class Advance:
 
 Directive = Say | React | Click | SwitchChat | SetClock | Advance
 
-SAY = re.compile(r"^@([^\s:：]+)\s*[:：]\s?(.*)$")
+SAY = re.compile(r"^@([^\s:：]+)\s*[:：]\s?(.*)$", re.S)
+CONTINUATION = re.compile(r"^(?: {2,}|\t)\s*\S")
 REACT = re.compile(r"^@(\S+)\s+(react|unreact)\s+(\S+)\s+m(\d+)\s*$")
 CLICK = re.compile(r"^@(\S+)\s+click\s+(.+?)\s+m(\d+)\s*$")
 ADVANCE = re.compile(r"^(\d+)\s*([mhd])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def is_continuation(line: str) -> bool:
+    """An indented line: it continues the `@USER:` message above it, on a new line."""
+    return bool(CONTINUATION.match(line))
+
+
+def logical_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(number of its first line, text) per directive: indented lines are joined to the
+    `@USER:` line above them with a newline (minutes are pasted as one message)."""
+    held: tuple[int, str] | None = None
+    for lineno, line in enumerate(lines, start=1):
+        if is_continuation(line):
+            if held is None or not SAY.match(held[1].strip()):
+                raise ScriptError(lineno, "an indented line continues an '@USER: TEXT' message, "
+                                          "but there is none right above it")
+            held = (held[0], held[1].rstrip() + "\n" + line.strip())
+            continue
+        if held is not None:
+            yield held
+        held = (lineno, line)
+    if held is not None:
+        yield held
 
 
 def parse_line(line: str, lineno: int) -> Directive | None:

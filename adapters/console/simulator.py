@@ -21,6 +21,7 @@ from adapters.console.script import (
     ScriptError,
     SetClock,
     SwitchChat,
+    logical_lines,
     parse_line,
 )
 from bot.events import OutgoingMessage
@@ -66,7 +67,14 @@ class Simulator:
         return self._now
 
     def run_script(self, lines: Iterable[str], *, echo: bool = True, stop_on_error: bool = True) -> None:
-        for lineno, line in enumerate(lines, start=1):
+        try:
+            joined = list(logical_lines(lines))
+        except ScriptError as err:
+            if stop_on_error:
+                raise
+            print(f"! {err}", file=self.out)
+            return
+        for lineno, line in joined:
             try:
                 directive = parse_line(line, lineno)
             except ScriptError as err:
@@ -77,7 +85,7 @@ class Simulator:
             if directive is None:
                 continue
             if echo:
-                print(f"> {line.rstrip()}", file=self.out)
+                print("> " + "\n>   ".join(part.strip() for part in line.rstrip().split("\n")), file=self.out)
             try:
                 self.apply(directive)
             except ConsoleError as err:

@@ -7,6 +7,8 @@ may stand anywhere: at either end of the line or of a part of it, or in brackets
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.commands import grammar, when
 from bot.commands.items import resolve_target
 from bot.commands.strings import t, usage
@@ -36,9 +38,33 @@ def _owner_of(ctx: Ctx, target: Target) -> User:
     return owner
 
 
-def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Reading | None,
-            standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None) -> Item:
-    """`note`: words the grammar found no field for; kept on the creation record, shown on the card."""
+class TodoLineError(UserError):
+    """A /todo line that cannot become an item; `gap` names what is missing ("owner", "deadline",
+    "title", "one_owner"), so a caller reading many lines (minutes) can say it briefly."""
+
+    def __init__(self, message: str, gap: str) -> None:
+        super().__init__(message)
+        self.gap = gap
+
+
+@dataclass(frozen=True)
+class TodoLine:
+    """What one /todo line says: one item per target."""
+
+    targets: tuple[Target, ...]
+    title: str
+    deadline: Reading | None
+    standard: str | None
+    approver: User | None
+    note: str | None
+    urgency: str
+
+
+def create_item(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Reading | None,
+                standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None,
+                minutes_id: int | None = None, card: bool = True) -> Item:
+    """`note`: words the grammar found no field for; kept on the creation record, shown on the card.
+    `card`: post the item's card now (minutes post theirs under the minutes card)."""
     now = ctx.now
     due = deadline.when if deadline else None
     item = Item(
@@ -47,13 +73,15 @@ def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Readin
         department=target.department, approver=approver, standard=standard, urgency=urgency,
         status="open", deadline=due, created_at=now, updated_at=now, version=1,
         history=[],  # known empty: recording its first row needs no query
+        minutes_id=minutes_id,
     )
     ctx.session.add(item)
     ctx.session.flush()
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
                    from_status=None, note=note, data={"deadline": due.isoformat() if due else None},
                    bump=False)
-    actions.post_card(ctx, item, notes=tuple(when.notes(ctx, deadline)) if deadline else ())
+    if card:
+        actions.post_card(ctx, item, notes=tuple(when.notes(ctx, deadline)) if deadline else ())
     return item
 
 
@@ -66,7 +94,7 @@ def _people(ctx: Ctx, rest: str, command: str, missing: str) -> tuple[list[gramm
 
     refs, rest = grammar.take_leading_mentions(rest, names_someone)
     if not refs:
-        raise UserError(t(ctx.lang, missing) + "\n" + usage(ctx.lang, command))
+        raise TodoLineError(t(ctx.lang, missing) + "\n" + usage(ctx.lang, command), "owner")
     return refs, rest
 
 
@@ -78,8 +106,8 @@ def _one_each(ctx: Ctx, refs: list[grammar.MentionRef], flags: set[str], command
     word = "/todo" if command == "todo" and ctx.lang == "en" else "/ask" if ctx.lang == "en" else (
         "/待办" if command == "todo" else "/需求")
     each = "each" if ctx.lang == "en" else "各一项"
-    raise UserError(t(ctx.lang, f"one_owner.{command}", names=names,
-                      example=f"{word} {names} {each} {rest}".strip()))
+    raise TodoLineError(t(ctx.lang, f"one_owner.{command}", names=names,
+                          example=f"{word} {names} {each} {rest}".strip()), "one_owner")
 
 
 def _deadline(ctx: Ctx, head: str, phrase: str | None) -> tuple[str, Reading | None]:
@@ -93,6 +121,14 @@ def _deadline(ctx: Ctx, head: str, phrase: str | None) -> tuple[str, Reading | N
 
 
 def cmd_todo(ctx: Ctx, rest: str) -> None:
+    line = read_todo(ctx, rest, deadline_required=not ctx.policy.allow_open_ended)
+    for target in line.targets:
+        create_item(ctx, kind="action", target=target, title=line.title, deadline=line.deadline,
+                    standard=line.standard, approver=line.approver, note=line.note, urgency=line.urgency)
+
+
+def read_todo(ctx: Ctx, rest: str, *, deadline_required: bool) -> TodoLine:
+    """Read one /todo line (owner, task, deadline, standard, approver, flags); refuse what is missing."""
     flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @bob …", "… 标准：ok 紧急"
     refs, rest = _people(ctx, rest, "todo", "need_owner")
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@bob 紧急 …", "@a @b 各一项 …"
@@ -106,15 +142,14 @@ def cmd_todo(ctx: Ctx, rest: str) -> None:
         head, note = note, None
     head, deadline = _deadline(ctx, head, parts.get("deadline"))
     if not head:
-        raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "todo"))
+        raise TodoLineError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "todo"), "title")
     _one_each(ctx, refs, flags, "todo", rest)
-    if deadline is None and not ctx.policy.allow_open_ended:
-        raise UserError(t(ctx.lang, "need_todo_deadline", example=_example(ctx, refs, head)))
+    if deadline is None and deadline_required:
+        raise TodoLineError(t(ctx.lang, "need_todo_deadline", example=_example(ctx, refs, head)), "deadline")
     targets = [resolve_target(ctx, ref) for ref in refs]
-    for target in dict.fromkeys(targets):
-        _create(ctx, kind="action", target=target, title=head, deadline=deadline,
-                standard=parts.get("standard") or None, approver=approver, note=note,
-                urgency=_urgency(flags))
+    return TodoLine(targets=tuple(dict.fromkeys(targets)), title=head, deadline=deadline,
+                    standard=parts.get("standard") or None, approver=approver, note=note,
+                    urgency=_urgency(flags))
 
 
 def _example(ctx: Ctx, refs: list[grammar.MentionRef], head: str) -> str:
@@ -159,4 +194,4 @@ def cmd_ask(ctx: Ctx, rest: str) -> None:
     _one_each(ctx, refs, flags, "ask", rest)
     targets = [resolve_target(ctx, ref) for ref in refs]
     for target in dict.fromkeys(targets):
-        _create(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags))
+        create_item(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags))

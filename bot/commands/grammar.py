@@ -34,6 +34,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "weekly": ("周报",),
     "snooze": ("稍后", "later"),
     "help": ("帮助", "?"),
+    "minutes": ("纪要", "会议纪要"),
+    "dispute": ("异议",),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

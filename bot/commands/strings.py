@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import render
+from bot.minutes import strings as minutes_strings
 
 USAGE: dict[str, tuple[str, str]] = {
     "todo": (
@@ -61,6 +62,7 @@ USAGE: dict[str, tuple[str, str]] = {
     ),
     "help": ("/帮助 [命令]\n例：/帮助 待办", "/help [COMMAND]\ne.g. /help todo"),
 }
+USAGE.update(minutes_strings.USAGE)  # each domain keeps its own texts; /help lists them all
 
 SUMMARY: dict[str, tuple[str, str]] = {
     "todo": ("登记行动项", "register an action item"),
@@ -85,6 +87,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "reassign": ("转交给别人", "hand an item over to someone else"),
     "help": ("帮助", "help"),
 }
+SUMMARY.update(minutes_strings.SUMMARY)
 
 T: dict[str, tuple[str, str]] = {
     "usage": ("用法：{usage}", "Usage: {usage}"),

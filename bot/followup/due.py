@@ -18,13 +18,13 @@ from storage.models import Item
 # below it that were not told yet. The owner's own reminders of a request (nudge1, nudge2)
 # and the climb above them are families of their own, so after downtime both are said.
 RANK = {"nudge1": 1, "nudge2": 2, "climb3": 3, "climb4": 4, "warn": 1, "overdue": 2, "escalate": 3,
-        "escalate2": 4, "risk": 1, "risk2": 2, "standard": 1}
+        "escalate2": 4, "risk": 1, "risk2": 2, "standard": 1, "unconfirmed": 1}
 FAMILY = {"nudge1": "response", "nudge2": "response", "climb3": "climb", "climb4": "climb",
           "warn": "deadline", "overdue": "deadline", "escalate": "deadline", "escalate2": "deadline",
-          "risk": "risk", "risk2": "risk", "standard": "standard"}
+          "risk": "risk", "risk2": "risk", "standard": "standard", "unconfirmed": "minutes"}
 # Said to one person in the group; these count against the per-person daily cap, wait for the
 # gap between two reminders to the same person, and are bundled.
-PERSONAL = frozenset({"nudge1", "nudge2", "warn", "overdue", "standard"})
+PERSONAL = frozenset({"nudge1", "nudge2", "warn", "overdue", "standard", "unconfirmed"})
 # Steps of the escalation ladder: recorded in the item's history, once per item and deadline.
 LADDER = frozenset({"nudge1", "nudge2", "climb3", "climb4", "overdue", "escalate", "escalate2", "risk", "risk2"})
 
@@ -84,6 +84,10 @@ def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar,
     if item.kind == "action" and not item.standard and active and policy.standard_reminder_hours:
         found.append(due(f"standard:{item.id}", "standard",
                          calendar.add_working_hours(item.created_at, policy.standard_reminder_hours)))
+    if item.minutes_id is not None and item.acknowledged_at is None and active and _not_disputed(item):
+        # An owner who has not confirmed their line of the minutes is nudged once, by name.
+        found.append(due(f"unconfirmed:{item.id}", "unconfirmed",
+                         calendar.add_working_days(item.created_at, policy.minutes_confirm_working_days)))
     if item.deadline is not None and active:
         stamp = item.deadline.strftime("%Y%m%dT%H%M")
         scope = f"deadline:{stamp}"
@@ -108,3 +112,8 @@ def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar,
             found.append(due(f"risk2:{item.id}:{risk_mark[0]}", "risk2",
                              calendar.add_working_days(risk_mark[1], policy.escalate_step_working_days), scope))
     return found
+
+
+def _not_disputed(item: Item) -> bool:
+    """An owner who disputed their line has answered it: the poster sorts it out, no nudge."""
+    return not any(row.action == "dispute" for row in item.history)

@@ -116,6 +116,8 @@ def _parts(session: Session, n: Notice, now: datetime, claim: Claim) -> list[Par
         return [_personal(n, now, item.initiator, "standard")]
     if kind == "warn":
         return [_personal(n, now, item.owner, "warn")]
+    if kind == "unconfirmed":
+        return [_personal(n, now, item.owner, "unconfirmed")]
     step = ladder.step_for(session, item, n.due, n.policy)
     told = [item.owner] if kind in ("nudge1", "nudge2", "overdue") and item.owner else []
     new = " ".join(at(p) for p in step.new)

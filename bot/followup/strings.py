@@ -79,6 +79,19 @@ T: dict[str, tuple[str, str]] = {
         "📝 {initiator}, #{id} \"{title}\" has no completion standard yet, so there is nothing to check it "
         "against. Add one: /standard #{id} TEXT.",
     ),
+    "unconfirmed": (
+        "📝 {owner}，会议纪要分给你的 #{id}「{title}」（截止 {deadline}）还没有确认。请回复「/收到 #{id}」或点 👀；"
+        "有不同意见请「/异议 #{id} 原因」。",
+        "📝 {owner}, you have not confirmed #{id} \"{title}\" (due {deadline}) from the meeting minutes. "
+        "/ack #{id} or react 👀; if you disagree, /dispute #{id} REASON.",
+    ),
+    "unconfirmed.buttons": (
+        "📝 {owner}，会议纪要分给你的 #{id}「{title}」（截止 {deadline}）还没有确认。请回复「/收到 #{id}」或点卡片上的「收到」；"
+        "有不同意见请「/异议 #{id} 原因」。",
+        "📝 {owner}, you have not confirmed #{id} \"{title}\" (due {deadline}) from the meeting minutes. "
+        "/ack #{id} or press Acknowledge on its card; if you disagree, /dispute #{id} REASON.",
+    ),
+    "bundle.unconfirmed": ("#{id}「{title}」待确认（会议纪要）", "#{id} \"{title}\" awaits your confirmation (minutes)"),
     "bundle": ("🔔 {owner}，有 {n} 项需要你关注：", "🔔 {owner}, {n} items need you:"),
     "bundle.dm": ("🔔 有 {n} 项需要你关注：", "🔔 {n} items need you:"),
     "bundle.escalations": ("📣 {n} 项已上报：", "📣 {n} items escalated:"),
