@@ -61,6 +61,7 @@ class Button:
     label: str
     value: str  # "<action>:<item id>", e.g. "confirm:12"
     style: str = "default"  # "primary" | "danger" | "default"
+    number: int | None = None  # the item's #N in its chat, for the typed command that does the same
 
 
 @dataclass(frozen=True)

@@ -145,9 +145,9 @@ def instead(card: Card, lang: str) -> str:
     table = COMMANDS.get(lang, COMMANDS["zh"])
     commands = []
     for b in card.buttons:
-        action, _, item = b.value.partition(":")
-        if action in table and item.isdigit():
-            commands.append(table[action].format(id=item))
+        action = b.value.partition(":")[0]
+        if action in table and b.number is not None:  # typed commands name the chat's #N, not the id
+            commands.append(table[action].format(id=b.number))
     sep = "，" if lang == "zh" else ", "
     return INSTEAD.get(lang, INSTEAD["zh"]).format(commands=sep.join(commands)) if commands else ""
 

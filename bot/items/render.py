@@ -30,13 +30,14 @@ def deadline_text(item: Item, *, lang: str, calendar: WorkCalendar, now: datetim
 def buttons_for(item: Item, lang: str) -> tuple[Button, ...]:
     """The next steps, as buttons; the core checks who pressed them."""
     if item.status == "open":
-        return (Button(t(lang, "b.ack"), f"ack:{item.id}", "primary"), Button(t(lang, "b.done"), f"done:{item.id}"))
+        return (Button(t(lang, "b.ack"), f"ack:{item.id}", "primary", item.number),
+                Button(t(lang, "b.done"), f"done:{item.id}", number=item.number))
     if item.status in ("in_progress", "blocked"):
-        return (Button(t(lang, "b.done"), f"done:{item.id}", "primary"),)
+        return (Button(t(lang, "b.done"), f"done:{item.id}", "primary", item.number),)
     if item.status == "done":
         return (
-            Button(t(lang, "b.confirm"), f"confirm:{item.id}", "primary"),
-            Button(t(lang, "b.reject"), f"reject:{item.id}", "danger"),
+            Button(t(lang, "b.confirm"), f"confirm:{item.id}", "primary", item.number),
+            Button(t(lang, "b.reject"), f"reject:{item.id}", "danger", item.number),
         )
     return ()
 

@@ -49,7 +49,7 @@ def posted_card(record: Minutes, items: list[Item], *, lang: str, calendar: Work
     lines += list(notes)
     if items:
         lines.append(t(lang, "confirm_hint", days=confirm_days))
-    buttons = tuple(Button(t(lang, "b.ack", id=item.number), f"ack:{item.id}") for item in items[:MAX_BUTTONS])
+    buttons = tuple(Button(t(lang, "b.ack", id=item.number), f"ack:{item.id}", number=item.number) for item in items[:MAX_BUTTONS])
     return Card(title=t(lang, "title", n=record.number, title=record.title), fields=_fields(record, lang),
                 lines=tuple(lines), buttons=buttons)
 

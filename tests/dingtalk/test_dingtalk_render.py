@@ -60,18 +60,19 @@ def test_card_params_fill_every_slot_and_stay_within_a_kilobyte():
 
 
 def test_a_fourth_button_is_named_as_a_command():
-    card = Card(title="#3", buttons=tuple(Button(n, f"{a}:3") for n, a in
+    card = Card(title="#3", buttons=tuple(Button(n, f"{a}:57", number=3) for n, a in
                                           (("收到", "ack"), ("完成", "done"), ("确认", "confirm"), ("驳回", "reject"))))
     assert "/驳回 #3 原因" in card_params(card, key="k", lang="zh")["lines"]
 
 
 def test_without_a_card_the_buttons_become_commands():
     card = Card(title="#3 行动项：写活动页", fields=(("负责人", LEE),),
-                buttons=(Button("确认", "confirm:3"), Button("驳回", "reject:3")))
+                buttons=(Button("确认", "confirm:57", number=3), Button("驳回", "reject:57", number=3)))
     title, text = card_markdown(card, "zh")
     assert title == "#3 行动项：写活动页"
     assert "按钮请改用命令：/确认 #3，/驳回 #3 原因" in text and "**负责人**：@李雷" in text
     assert "Instead of the buttons, type: /confirm #3, /reject #3 REASON" in card_markdown(card, "en")[1]
+    assert "#57" not in text  # the internal id (items are numbered per chat) is never what people type
 
 
 def test_long_markdown_is_cut_between_paragraphs_within_the_api_limit():
