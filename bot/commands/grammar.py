@@ -34,6 +34,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "weekly": ("周报",),
     "snooze": ("稍后", "later"),
     "help": ("帮助", "?"),
+    "issue": ("问题", "冲突", "conflict"),
+    "resolve": ("解决",),
+    "issues": ("问题列表", "台账"),
+    "emergency": ("紧急", "sos"),
+    "plan": ("方案",),
+    "retro": ("复盘", "retrospective"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 
