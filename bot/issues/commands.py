@@ -199,6 +199,8 @@ def cmd_issues(ctx: Ctx, rest: str) -> None:
 
 def _ack(ctx: Ctx, issue: Issue, rest: str) -> None:
     _open_and_involved(ctx, issue)
+    if ctx.actor.id == issue.reporter_id:
+        raise UserError(t(ctx.lang, "ack.reporter", id=issue.number))
     if not _answered(ctx, issue):
         raise UserError(t(ctx.lang, "acked.again", id=issue.number))
     ctx.reply(t(ctx.lang, "acked", id=issue.number, actor=at(ctx.actor),

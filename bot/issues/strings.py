@@ -94,6 +94,9 @@ T: dict[str, tuple[str, str]] = {
                         "Respond by {respond} (/ack #{id}) and post a plan by {plan} (/plan #{id} TEXT)."),
     "acked": ("✔ {actor} 已响应紧急事务 #{id}（{took}）。", "✔ {actor} is on emergency #{id} ({took})."),
     "acked.again": ("#{id} 已有人响应。", "#{id} was already answered."),
+    "ack.reporter": ("#{id} 是你登记的，响应要由相关人给出；有方案请直接「/方案 #{id} 方案」。",
+                     "You reported #{id}: the response has to come from someone else. Post a plan with "
+                     "/plan #{id} TEXT."),
     "planned": ("🛠 #{id} 处理方案（{actor}）：{plan}", "🛠 #{id} plan ({actor}): {plan}"),
     # /show
     "show.issue": ("#{id} 问题（{severity}）：{description}", "#{id} issue ({severity}): {description}"),
