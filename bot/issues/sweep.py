@@ -63,7 +63,7 @@ def _issue_reminders(session: Session, issues: list[Issue], now: datetime,
         keys += [d.key for d in dues]
         ready.append((issue, policy, cal, dues))
     issued = set(session.scalars(select(Reminder.key).where(Reminder.key.in_(keys)))) if keys else set()
-    rows, said = [], []
+    rows, said, moments = [], [], {}
     for issue, policy, cal, dues in ready:
         pending = [d for d in dues if d.key not in issued]
         now_due = [d for d in pending if d.at <= now]
@@ -71,13 +71,18 @@ def _issue_reminders(session: Session, issues: list[Issue], now: datetime,
         if now_due and issue.kind != "emergency" and not cal.is_working_time(now):
             later.append(cal.next_working_moment(now))  # held: only emergencies go out at night
             now_due = []
-        issue.next_due_at = min(later, default=None)
+        moments[issue.id] = min(later, default=None)
         for due in now_due:
             rows.append(dict(key=due.key, kind=due.kind, item_id=None, chat_id=issue.chat_id, user_id=None, at=now))
             said.append((issue, policy, due))
     claimed = _claim(session, rows)
-    return [m for issue, policy, due in said if due.key in claimed
+    msgs = [m for issue, policy, due in said if due.key in claimed
             for m in notices.notice(session, issue, due, policy, now)]
+    # Set last: a notice changes its issue, and the due index marks a changed issue for review
+    # unless its moment is set after that change.
+    for issue, *_ in ready:
+        issue.next_due_at = moments[issue.id]
+    return msgs
 
 
 def _summaries(session: Session, chats: list[Chat], now: datetime, policy_for: PolicyFor) -> list[OutgoingMessage]:
