@@ -179,3 +179,23 @@ def test_the_monthly_summary_counts_by_severity_and_department_once(app):
     assert "冲突最多来自：Tech（3 个）" in body
     assert "紧急事务 1 个，30 分钟内响应 1 个。" in body
     assert "仍未解决：4 个" in body
+
+
+def test_the_due_index_holds_each_issues_next_moment_and_the_chats_summary(app):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from storage.models import Chat
+
+    sh = ZoneInfo("Asia/Shanghai")
+    chat = driver(app, "2026-05-11 10:00")
+    chat.run(TEAM + "@pm: /issue medium clash @Tech\n:advance 1m")
+    [issue] = issues(app)
+    assert issue.next_due_at == datetime(2026, 5, 14, 10, 0, tzinfo=sh)  # due: the sweep looks then, not before
+    with app.sessions() as s:
+        assert s.scalar(select(Chat.next_issue_summary_at)) == datetime(2026, 6, 1, 10, 0, tzinfo=sh)
+    assert app.next_due(after=datetime(2026, 5, 11, 10, 1, tzinfo=sh)) <= issue.next_due_at
+    chat.run("@wang: /resolve #1 agreed")
+    assert issues(app)[0].next_due_at is None  # resolved: nothing left to remind
