@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
@@ -39,12 +39,17 @@ def _policy(chat: Chat, policy_for: PolicyFor) -> Policy:
 
 def sweep_issues(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int) -> tuple[int, bool]:
     """Queue one page of due issue reminders and monthly summaries: (messages queued, page full)."""
-    issues = list(session.scalars(
+    # One indexed look first: an idle sweep pays a single statement for the issue log.
+    any_issue, any_summary = session.execute(select(exists().where(Issue.next_due_at <= now),
+                                                    exists().where(Chat.next_issue_summary_at <= now))).one()
+    if not (any_issue or any_summary):
+        return 0, False
+    issues = [] if not any_issue else list(session.scalars(
         select(Issue).where(Issue.next_due_at <= now).order_by(Issue.next_due_at, Issue.id).limit(limit)
         .with_for_update(skip_locked=True, of=Issue)
         .options(selectinload(Issue.chat), selectinload(Issue.reporter),
                  selectinload(Issue.parties).selectinload(IssueParty.department))))
-    chats = list(session.scalars(
+    chats = [] if not any_summary else list(session.scalars(
         select(Chat).where(Chat.next_issue_summary_at <= now).order_by(Chat.next_issue_summary_at, Chat.id)
         .limit(limit).with_for_update(skip_locked=True)))
     msgs = _issue_reminders(session, issues, now, policy_for) + _summaries(session, chats, now, policy_for)
