@@ -59,7 +59,7 @@ COMMANDS: dict[str, Handler] = {
     "plan": issue_commands.cmd_plan,
     "retro": retro_commands.cmd_retro,
 }
-COMMANDS.update(issue_commands.with_issues(COMMANDS))  # /show #N and /ack #N also name issues
+COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 
 # Neutral reactions (adapters map platform emoji names onto these) -> item action.
 REACTIONS = {"✅": "confirm", "❌": "reject", "👀": "ack"}

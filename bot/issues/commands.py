@@ -211,18 +211,33 @@ def _show(ctx: Ctx, issue: Issue, rest: str) -> None:
     ctx.reply(card=render.card(ctx.session, issue, lang=ctx.lang, calendar=ctx.calendar, policy=ctx.policy))
 
 
-def issue_first(on_issue: Callable[[Ctx, Issue, str], None], on_item: Handler) -> Handler:
-    """A command on `#N`: an issue of this chat numbered N, else the item command as before."""
+def _not_for_issues(ctx: Ctx, issue: Issue, rest: str) -> None:
+    raise UserError(t(ctx.lang, "item_only", id=issue.number))
+
+
+def or_issue(on_item: Handler, on_issue: Callable[[Ctx, Issue, str], None]) -> Handler:
+    """An item command on `#N` as before; when no item is N here but an issue is, `on_issue`.
+
+    The item goes first, so an item command costs nothing more; its refusal comes before any change.
+    """
     def handler(ctx: Ctx, rest: str) -> None:
-        number, after = grammar.take_item_ref(rest)
-        issue = find_issue(ctx, number) if number is not None else None
-        if issue is None:
+        try:
             on_item(ctx, rest)
-        else:
+        except UserError:
+            number, after = grammar.take_item_ref(rest)
+            issue = find_issue(ctx, number) if number is not None else None
+            if issue is None:
+                raise
             on_issue(ctx, issue, after.strip())
     return handler
 
 
+ITEM_ONLY = ("progress", "block", "done", "confirm", "reject", "extend", "cancel", "risk", "standard",
+             "reassign", "snooze")
+
+
 def with_issues(commands: dict[str, Handler]) -> dict[str, Handler]:
-    """The command table's /show and /ack, taught about issues (dispatch wraps its own entries)."""
-    return {"show": issue_first(_show, commands["show"]), "ack": issue_first(_ack, commands["ack"])}
+    """The item commands of the table, taught that #N may be an issue: /show and /ack work on it,
+    the others say what to use instead (dispatch replaces its own entries with these)."""
+    wrapped = {"show": or_issue(commands["show"], _show), "ack": or_issue(commands["ack"], _ack)}
+    return wrapped | {name: or_issue(commands[name], _not_for_issues) for name in ITEM_ONLY}

@@ -47,6 +47,9 @@ T: dict[str, tuple[str, str]] = {
     "need_plan": ("请写上处理方案。", "Say what the plan is."),
     "not_dept": ("{name} 是个人，这里请 @ 部门（问题由部门对接人处理）。",
                  "{name} is a person; name departments here (their liaisons handle issues)."),
+    "item_only": ("#{id} 是问题/紧急事务记录，不是事项：用「/解决 #{id} 结果」，紧急事务还可以「/收到 #{id}」「/方案 #{id} 方案」。",
+                  "#{id} is an issue or emergency, not an item: use /resolve #{id} RESULT (emergencies also "
+                  "/ack #{id} and /plan #{id} TEXT)."),
     "no_issue": ("本群没有编号 #{id} 的问题或紧急事务。", "There is no issue or emergency #{id} in this chat."),
     "not_emergency": ("#{id} 是问题记录，不是紧急事务：处理方案请写在「/解决 #{id} 结果」里。",
                       "#{id} is an issue, not an emergency: put what was done in /resolve #{id} RESULT."),

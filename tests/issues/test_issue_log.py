@@ -199,3 +199,27 @@ def test_the_due_index_holds_each_issues_next_moment_and_the_chats_summary(app):
     assert app.next_due(after=datetime(2026, 5, 11, 10, 1, tzinfo=sh)) <= issue.next_due_at
     chat.run("@wang: /resolve #1 agreed")
     assert issues(app)[0].next_due_at is None  # resolved: nothing left to remind
+
+
+@pytest.mark.parametrize("line", ["/done #1", "/完成 #1", "/extend #1 friday late", "/进度 #1 50%"])
+def test_item_commands_on_an_issue_number_say_what_to_use(chat, app, line):
+    chat.run(TEAM + "@pm: /issue minor clash @Tech")
+    out = chat.run(f"@li: {line}")
+    assert "#1 是问题/紧急事务记录，不是事项：用「/解决 #1 结果」" in out
+    assert issues(app)[0].status == "open"
+
+
+def test_an_item_command_on_a_missing_number_still_says_no_item(chat):
+    out = chat.run("@pm: /done #5")
+    assert "#5" in out and "问题/紧急事务" not in out
+
+
+def test_help_lists_the_new_commands_and_their_usage(chat):
+    out = chat.run("@pm: /help")
+    for line in ("/问题 (issue) — 登记问题/冲突", "/解决 (resolve)", "/问题列表 (issues)", "/紧急 (emergency)",
+                 "/方案 (plan)", "/复盘 (retro)"):
+        assert line in out
+    out = chat.run("@pm: /help 紧急")
+    assert "用法：/紧急 事件描述 [@相关人 …] [影响 影响范围]" in out
+    out = chat.run("@pm: /settings lang en\n@pm: /help retro")
+    assert "Usage: /retro [PROJECT] [since DATE]" in out
