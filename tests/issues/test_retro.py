@@ -160,3 +160,29 @@ def test_bad_retro_input_changes_nothing(app, line, says):
     assert ("用法：/复盘" in out) == (says != "还没到")  # a future date needs no usage: it was read
     with app.sessions() as s:
         assert s.scalar(select(RetroNote)) is None and s.scalar(select(RetroReport)) is None
+
+
+def test_the_project_close_reminder_rules_wait_five_working_days_and_a_posted_retro(app):
+    """The projects domain wires these at merge; here: the moment, the key, the check, the text."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.retro import rules
+    from bot.worktime import WorkCalendar
+
+    sh = ZoneInfo("Asia/Shanghai")
+    closed = datetime(2026, 9, 30, 17, 0, tzinfo=sh)  # the eve of the National Day holiday
+    # 10-01..10-07 are off, 10-10 (Sat) is a make-up working day: 10-08, 10-09, 10-10, 10-12, 10-13.
+    assert rules.reminder_due_at(closed, WorkCalendar()) == datetime(2026, 10, 13, 17, 0, tzinfo=sh)
+    assert rules.reminder_key(7) == "retro_reminder:7"
+    with app.sessions.begin() as s:
+        assert not rules.retro_posted(s, project_id=7, since=closed)
+        chat = driver(app, "2026-10-09 10:00")
+    chat.run("@pm: /retro")  # no project linked yet: it does not count for project 7
+    with app.sessions.begin() as s:
+        assert not rules.retro_posted(s, project_id=7, since=closed)
+        report = s.scalar(select(RetroReport))
+        report.project_id = 7
+    with app.sessions.begin() as s:
+        assert rules.retro_posted(s, project_id=7, since=closed)
+    assert "项目「618」已结束 5 个工作日，还没有复盘" in rules.reminder_text("zh", lead="@pm", project="618")
