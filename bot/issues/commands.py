@@ -188,7 +188,7 @@ def cmd_issues(ctx: Ctx, rest: str) -> None:
     if rest.strip():
         raise UserError(usage(ctx.lang, "issues"))
     found = ctx.session.scalars(select(Issue).where(Issue.chat_id == ctx.chat.id, Issue.status == "open")
-                                .order_by(Issue.kind.desc(), Issue.due_at, Issue.number)).all()
+                                .order_by(Issue.kind, Issue.due_at, Issue.number)).all()  # emergencies first
     if not found:
         ctx.reply(t(ctx.lang, "list.empty"))
         return

@@ -123,3 +123,9 @@ def test_show_and_list_an_emergency(chat, app):
     out = chat.run("@pm: /show #1\n@pm: /issues")
     assert "#1 紧急事务：site down" in out and "影响：all users" in out and "方案：failover" in out
     assert "#1 🆘 site down · 方案：failover" in out
+
+
+def test_the_list_puts_emergencies_first(chat):
+    chat.run(TEAM + "@pm: /issue minor clash @Tech\n@pm: /emergency site down @bob")
+    out = chat.run("@pm: /issues")
+    assert out.index("#2 🆘 site down · 待响应") < out.index("#1 [一般] clash")
