@@ -198,6 +198,8 @@ def cmd_issues(ctx: Ctx, rest: str) -> None:
 
 
 def _ack(ctx: Ctx, issue: Issue, rest: str) -> None:
+    if issue.kind != "emergency":  # an issue is answered by settling it
+        raise UserError(t(ctx.lang, "not_emergency", id=issue.number))
     _open_and_involved(ctx, issue)
     if ctx.actor.id == issue.reporter_id:
         raise UserError(t(ctx.lang, "ack.reporter", id=issue.number))

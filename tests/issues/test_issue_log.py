@@ -223,3 +223,10 @@ def test_help_lists_the_new_commands_and_their_usage(chat):
     assert "用法：/紧急 事件描述 [@相关人 …] [影响 影响范围]" in out
     out = chat.run("@pm: /settings lang en\n@pm: /help retro")
     assert "Usage: /retro [PROJECT] [since DATE]" in out
+
+
+def test_ack_on_an_issue_points_to_resolve(chat, app):
+    chat.run(TEAM + "@pm: /issue minor clash @Tech")
+    out = chat.run("@li: /ack #1")
+    assert "#1 是问题记录，不是紧急事务：处理方案请写在「/解决 #1 结果」里。" in out
+    assert issues(app)[0].responded_at is None
