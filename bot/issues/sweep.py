@@ -8,10 +8,12 @@ the noise rules keep everything else for working hours.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
@@ -23,6 +25,8 @@ from storage.models import Chat, Issue, IssueParty, Reminder
 from storage.outbox import dialect_insert, enqueue_many
 
 PolicyFor = Callable[[str], Policy]
+log = logging.getLogger(__name__)
+RETRY = timedelta(minutes=1)  # an issue or chat whose share failed is looked at again this soon
 
 
 def _claim(session: Session, rows: list[dict]) -> set[str]:
@@ -68,7 +72,8 @@ def _issue_reminders(session: Session, issues: list[Issue], now: datetime,
         keys += [d.key for d in dues]
         ready.append((issue, policy, cal, dues))
     issued = set(session.scalars(select(Reminder.key).where(Reminder.key.in_(keys)))) if keys else set()
-    rows, said, moments = [], [], {}
+    msgs: list[OutgoingMessage] = []
+    moments: dict[int, datetime | None] = {}
     for issue, policy, cal, dues in ready:
         pending = [d for d in dues if d.key not in issued]
         now_due = [d for d in pending if d.at <= now]
@@ -77,17 +82,34 @@ def _issue_reminders(session: Session, issues: list[Issue], now: datetime,
             later.append(cal.next_working_moment(now))  # held: only emergencies go out at night
             now_due = []
         moments[issue.id] = min(later, default=None)
-        for due in now_due:
-            rows.append(dict(key=due.key, kind=due.kind, item_id=None, chat_id=issue.chat_id, user_id=None, at=now))
-            said.append((issue, policy, due))
-    claimed = _claim(session, rows)
-    msgs = [m for issue, policy, due in said if due.key in claimed
-            for m in notices.notice(session, issue, due, policy, now)]
+        if now_due:
+            said = _isolated(f"issue {issue.id}", _claim_and_say, session, issue, policy, now_due, now)
+            if said is None:
+                moments[issue.id] = now + RETRY  # its claims were rolled back: look again shortly
+            msgs += said or []
     # Set last: a notice changes its issue, and the due index marks a changed issue for review
     # unless its moment is set after that change.
     for issue, *_ in ready:
         issue.next_due_at = moments[issue.id]
     return msgs
+
+
+def _claim_and_say(session: Session, issue: Issue, policy: Policy, dues: list, now: datetime) -> list[OutgoingMessage]:
+    with session.begin_nested():  # a failing notice takes its own claims back with it
+        claimed = _claim(session, [dict(key=d.key, kind=d.kind, item_id=None, chat_id=issue.chat_id, user_id=None,
+                                        at=now) for d in dues])
+        return [m for d in dues if d.key in claimed for m in notices.notice(session, issue, d, policy, now)]
+
+
+def _isolated(label: str, work: Callable[..., list[OutgoingMessage]], *args) -> list[OutgoingMessage] | None:
+    """Run one issue's or chat's share; a bug there spares the rest of the sweep (None)."""
+    try:
+        return work(*args)
+    except SQLAlchemyError:
+        raise  # the database itself is in trouble: let the whole sweep roll back and retry
+    except Exception:
+        log.exception("issue log sweep of %s failed; the others go on", label)
+        return None
 
 
 def _summaries(session: Session, chats: list[Chat], now: datetime, policy_for: PolicyFor) -> list[OutgoingMessage]:
@@ -101,13 +123,20 @@ def _summaries(session: Session, chats: list[Chat], now: datetime, policy_for: P
         today = now.astimezone(cal.tz).date()
         moment = issue_summary_at(datetime.combine(today.replace(day=1), datetime.min.time(), tzinfo=cal.tz), cal)
         # This month's summary is due from its moment until that working day ends (a late sweep catches up).
-        if moment <= now < cal.end_of_working_day(moment.date()):
-            month = summary.previous_month(moment.date())
-            key = f"issue_summary:{chat.id}:{month[0]:%Y-%m}"
-            card = summary.monthly_card(session, chat=chat, month=month, policy=policy, calendar=cal)
-            if card is not None and _claim(session, [dict(key=key, kind="issue_summary", item_id=None,
-                                                          chat_id=chat.id, user_id=None, at=now)]):
-                out.append(OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card,
-                                           created_at=now))
         chat.next_issue_summary_at = issue_summary_at(now, cal)
+        if moment <= now < cal.end_of_working_day(moment.date()):
+            said = _isolated(f"chat {chat.id}", _monthly, session, chat, moment, policy, now)
+            if said is None:
+                chat.next_issue_summary_at = now + RETRY
+            out += said or []
     return out
+
+
+def _monthly(session: Session, chat: Chat, moment: datetime, policy: Policy, now: datetime) -> list[OutgoingMessage]:
+    month = summary.previous_month(moment.date())
+    key = f"issue_summary:{chat.id}:{month[0]:%Y-%m}"
+    card = summary.monthly_card(session, chat=chat, month=month, policy=policy, calendar=calendar_for(policy.calendar))
+    if card is None or not _claim(session, [dict(key=key, kind="issue_summary", item_id=None, chat_id=chat.id,
+                                                 user_id=None, at=now)]):
+        return []
+    return [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now)]

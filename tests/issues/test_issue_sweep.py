@@ -55,3 +55,32 @@ def test_an_issue_held_by_the_night_goes_out_at_the_next_working_moment(app):
     with app.sessions() as s:
         assert s.scalar(select(func.count(OutboxMessage.id)).where(
             OutboxMessage.key.like("remind:issue_escalate:%"))) == 2  # the group and @wang
+
+
+def test_a_failing_notice_spares_the_others_and_is_tried_again(app, monkeypatch):
+    from bot.issues import notices
+
+    chat = driver(app, "2026-11-21 22:00")
+    chat.run(TEAM + "@pm: /emergency one @bob\n@pm: /emergency two @bob")
+    real = notices.notice
+
+    def broken(session, issue, due, policy, now):
+        if issue.number == 1:
+            raise RuntimeError("a bug in one notice")
+        return real(session, issue, due, policy, now)
+
+    monkeypatch.setattr(notices, "notice", broken)
+    app.sweep(now=datetime(2026, 11, 21, 22, 30, tzinfo=SH))
+    assert [k for k in outbox_keys(app, "remind:emergency_response:") if ":dm:" not in k] == [
+        f"remind:emergency_response:{issue_id(app, 2)}"]
+    with app.sessions() as s:  # #1's claim was rolled back; it is looked at again a minute later
+        assert s.scalar(select(Issue.next_due_at).where(Issue.number == 1)) == datetime(2026, 11, 21, 22, 31,
+                                                                                           tzinfo=SH)
+    monkeypatch.setattr(notices, "notice", real)
+    app.sweep(now=datetime(2026, 11, 21, 22, 31, tzinfo=SH))
+    assert len([k for k in outbox_keys(app, "remind:emergency_response:") if ":dm:" not in k]) == 2
+
+
+def issue_id(app, number: int) -> int:
+    with app.sessions() as s:
+        return s.scalar(select(Issue.id).where(Issue.number == number))
