@@ -20,9 +20,11 @@ from bot.commands.strings import t
 from bot.context import Ctx, UserError
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
+from bot.issues import commands as issue_commands
 from bot.items import actions
 from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
+from bot.retro import commands as retro_commands
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
 
@@ -53,7 +55,14 @@ COMMANDS: dict[str, Handler] = {
     "snooze": followup.cmd_snooze,
     "minutes": minutes_commands.cmd_minutes,
     "dispute": minutes_commands.cmd_dispute,
+    "issue": issue_commands.cmd_issue,
+    "resolve": issue_commands.cmd_resolve,
+    "issues": issue_commands.cmd_issues,
+    "emergency": issue_commands.cmd_emergency,
+    "plan": issue_commands.cmd_plan,
+    "retro": retro_commands.cmd_retro,
 }
+COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 
 # Neutral reactions (adapters map platform emoji names onto these) -> item action.
 REACTIONS = {"✅": "confirm", "❌": "reject", "👀": "ack"}

@@ -66,6 +66,7 @@ class RulesSettings(Section):
     escalate_step_working_days: int = Field(1, ge=1)
     snooze_max_working_days: int = Field(3, ge=1)
     reminder_gap_minutes: int = Field(60, ge=0)
+    minutes_confirm_working_days: int = Field(1, ge=1)
 
 
 class ServerSettings(Section):

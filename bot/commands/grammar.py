@@ -36,6 +36,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "help": ("帮助", "?"),
     "minutes": ("纪要", "会议纪要"),
     "dispute": ("异议",),
+    "issue": ("问题", "冲突", "conflict"),
+    "resolve": ("解决",),
+    "issues": ("问题列表", "台账"),
+    "emergency": ("紧急", "sos"),
+    "plan": ("方案",),
+    "retro": ("复盘", "retrospective"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

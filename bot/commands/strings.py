@@ -179,3 +179,12 @@ def t(lang: str, key: str, /, **kw: object) -> str:
 
 def usage(lang: str, name: str) -> str:
     return t(lang, "usage", usage=render(USAGE, lang, name))
+
+
+# The issue log and retrospectives keep their texts in their own domains; /help lists them too.
+from bot.issues import strings as _issues  # noqa: E402
+from bot.retro import strings as _retro  # noqa: E402
+
+for _domain in (_issues, _retro):
+    USAGE.update(_domain.USAGE)
+    SUMMARY.update(_domain.SUMMARY)

@@ -7,11 +7,11 @@ so it is issued once; moving a deadline re-arms the deadline reminders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.policy import Policy
 from bot.worktime import WorkCalendar
-from storage.models import Item
+from storage.models import Issue, Item
 
 # Within a family only the most advanced reminder due at once is sent (after downtime,
 # "overdue" replaces a stale "due tomorrow"); a step of the ladder also tells the rungs
@@ -117,3 +117,41 @@ def item_dues(item: Item, *, policy: Policy, calendar: WorkCalendar,
 def _not_disputed(item: Item) -> bool:
     """An owner who disputed their line has answered it: the poster sorts it out, no nudge."""
     return not any(row.action == "dispute" for row in item.history)
+# -- The issue log and emergencies (bot/issues): their reminders, each keyed once per issue -----
+# issue_escalate: an issue past its 1/3/5 working days and unresolved goes once to the next level
+# (held to working time like an item's). emergency_response / emergency_plan: no answer within the
+# response window, no plan within 2 hours — wall clock, nights and holidays included. The monthly
+# issue summary is keyed per chat and month (issue_summary:<chat>:<YYYY-MM>).
+ISSUE_KINDS = frozenset({"issue_escalate", "emergency_response", "emergency_plan"})
+
+
+def issue_dues(issue: Issue, *, policy: Policy, calendar: WorkCalendar) -> list[Due]:
+    """Every reminder the open issue or emergency will need (`Due.item_id` holds the issue's id)."""
+    if issue.status != "open":
+        return []
+    if issue.kind != "emergency":
+        return [Due(f"issue_escalate:{issue.id}", "issue_escalate", issue.id,
+                    calendar.next_working_moment(issue.due_at))]
+    found = []
+    if issue.responded_at is None:
+        found.append(Due(f"emergency_response:{issue.id}", "emergency_response", issue.id,
+                         issue.created_at + timedelta(minutes=policy.emergency_response_minutes)))
+    if issue.plan_at is None:
+        found.append(Due(f"emergency_plan:{issue.id}", "emergency_plan", issue.id, issue.due_at))
+    return found
+
+
+ISSUE_SUMMARY_AT = time(10, 0)
+
+
+def issue_summary_at(after: datetime, calendar: WorkCalendar) -> datetime:
+    """The first moment after `after` for a monthly issue summary: a month's first working day, 10:00."""
+    local = after.astimezone(calendar.tz).date()
+    month = local.replace(day=1)
+    for _ in range(3):
+        first = month if calendar.is_working_day(month) else calendar.next_working_day(month)
+        moment = datetime.combine(first, ISSUE_SUMMARY_AT, tzinfo=calendar.tz)
+        if moment > after:
+            return moment
+        month = (month + timedelta(days=32)).replace(day=1)
+    raise ValueError("no month start found")  # unreachable: a month ahead always has a first working day

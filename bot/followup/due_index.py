@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Chat, Item, SweepState
+from storage.models import Chat, Issue, Item, SweepState
 
 # A moment long past: "due for review now". The sweep replaces it with the real next moment.
 REVIEW = datetime(2000, 1, 1, tzinfo=UTC)
@@ -35,6 +35,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
             # Its timezone, rules or digest times may differ now: look at all of it again.
             obj.next_digest_at = REVIEW
             session.info.setdefault("review_chats", set()).add(obj.id)
+        elif isinstance(obj, Issue) and not _changed(obj, "next_due_at"):
+            obj.next_due_at = REVIEW if obj.status == "open" else None
 
 
 def _after_flush(session: Session, _context) -> None:
@@ -47,6 +49,13 @@ def _after_flush(session: Session, _context) -> None:
     if new_chats:  # a chat's first item in a while: its digests start again
         session.execute(update(Chat).where(Chat.id.in_(new_chats), Chat.next_digest_at.is_(None))
                         .values(next_digest_at=REVIEW).execution_options(synchronize_session=False))
+    if chats:  # the issue log's moments follow the chat's calendar too
+        session.execute(update(Issue).where(Issue.chat_id.in_(chats), Issue.status == "open")
+                        .values(next_due_at=REVIEW).execution_options(synchronize_session=False))
+    logged = {obj.chat_id for obj in session.new if isinstance(obj, Issue) and obj.chat_id is not None}
+    if logged:  # a chat's first issue: its monthly summary starts
+        session.execute(update(Chat).where(Chat.id.in_(logged), Chat.next_issue_summary_at.is_(None))
+                        .values(next_issue_summary_at=REVIEW).execution_options(synchronize_session=False))
 
 
 def _digests_idle(session: Session, chat_id: int) -> bool:
@@ -70,6 +79,10 @@ def rebuild_if_rules_changed(*, session: Session, rules: str) -> bool:
     session.execute(update(Item).where(Item.status.in_(OPEN)).values(next_due_at=REVIEW)
                     .execution_options(synchronize_session=False))
     session.execute(update(Chat).where(Chat.next_digest_at.is_not(None)).values(next_digest_at=REVIEW)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Issue).where(Issue.status == "open").values(next_due_at=REVIEW)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Chat).where(Chat.next_issue_summary_at.is_not(None)).values(next_issue_summary_at=REVIEW)
                     .execution_options(synchronize_session=False))
     if state is None:
         session.add(SweepState(key=RULES_KEY, value=digest))

@@ -22,8 +22,9 @@ from bot.events import Card
 from bot.followup import digests, noise, weekly
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
+from bot.issues.sweep import sweep_issues
 from bot.policy import Policy, for_chat
-from storage.models import Chat, Department, DepartmentMember, Item, ItemEvent, Reminder
+from storage.models import Chat, Department, DepartmentMember, Issue, Item, ItemEvent, Reminder
 from storage.outbox import dialect_insert, enqueue_many
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,8 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int 
     for chat in page:
         queued += max(done[chat.id], 0)
         chat.next_digest_at = now + RETRY if done[chat.id] < 0 else _next_digest_at(policies[chat.id], now)
-    return Swept(queued, len(items) == limit or len(chats) == limit)
+    issues_queued, issues_more = sweep_issues(session=session, now=now, policy_for=policy_for, limit=limit)
+    return Swept(queued + issues_queued, len(items) == limit or len(chats) == limit or issues_more)
 
 
 def _sweep_items(session: Session, items: list[Item], now: datetime, policy_for: PolicyFor) -> int:
@@ -367,5 +369,7 @@ def _next_digest_at(policy: Policy, after: datetime) -> datetime | None:
 def next_due(*, session: Session, after: datetime) -> datetime | None:
     """The first moment after `after` when the sweep has something to look at (from the index)."""
     moments = [session.scalar(select(func.min(Item.next_due_at)).where(Item.next_due_at > after)),
-               session.scalar(select(func.min(Chat.next_digest_at)).where(Chat.next_digest_at > after))]
+               session.scalar(select(func.min(Chat.next_digest_at)).where(Chat.next_digest_at > after)),
+               session.scalar(select(func.min(Issue.next_due_at)).where(Issue.next_due_at > after)),
+               session.scalar(select(func.min(Chat.next_issue_summary_at)).where(Chat.next_issue_summary_at > after))]
     return min((m for m in moments if m is not None), default=None)
