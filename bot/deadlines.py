@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from bot.deadline_phrases import (
     GLUE,
+    Clock,
     DeadlineError,
     Phrase,
     check_future,
@@ -113,11 +114,25 @@ def find_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> Readin
     if not found:
         return None
     _, i, m = min(found, key=lambda f: (f[0], f[1]))
+    _refuse_split_phrase(s, i, m.end, c)
     phrase = text[i:m.end].strip()
     before, after = text[:i].rstrip(_TRAILING), text[m.end:].strip(_TRAILING)
     glue = " " if before[-1:].isascii() or after[:1].isascii() else ""  # CJK closes up: "提交的报告"
     rest = (before + glue + after).strip()
     return Reading(check_future(m.when, c, phrase), rest, phrase, m.rolled)
+
+
+def _refuse_split_phrase(s: str, start: int, end: int, c: Clock) -> None:
+    """"修复登录 下周 周六前": the word just before the phrase is a deadline of its own, so the two
+    together were meant as one moment that cannot be read; refuse, never half-read."""
+    before = s[:start]
+    if not before.endswith(" "):
+        return
+    before = before.rstrip()
+    word_start = before.rfind(" ") + 1
+    previous = match_at(s, word_start, c)
+    if previous is not None and previous.end >= len(before) and not _WEAK.match(before[word_start:]):
+        raise DeadlineError("unparseable", s[word_start:end].strip())
 
 
 def split_deadline(text: str, *, now: datetime, calendar: WorkCalendar) -> tuple[datetime, str]:

@@ -71,8 +71,14 @@ def split_with_deadline(ctx: Ctx, text: str, markers: dict[str, str]) -> tuple[s
         return head, parts
     others = {name: pattern for name, pattern in markers.items() if name != "deadline"}
     head, parts = grammar.split_markers(text, others)
-    if find(ctx, head) is not None or not any(_standalone(text, p) for p in positions):
-        return head, parts  # the deadline is inside the task, or there is no marker at all
+    standalone = [p for p in positions if _standalone(text, p)]
+    inside = find(ctx, head)
+    # A deadline found after a marker that stands on its own is the tail of that marker's
+    # phrase ("截止 下周 周六" found as 周六): refuse the whole phrase rather than half-read it.
+    if inside is not None and not (standalone and text.rfind(inside.phrase) > standalone[0]):
+        return head, parts  # the deadline is inside the task
+    if inside is None and not standalone:
+        return head, parts  # no deadline marker at all
     return grammar.split_markers(text, markers)
 
 

@@ -78,3 +78,19 @@ def test_a_blocker_eta_uses_the_same_reading(chat, app):
     assert "预计 2026-05-23 周六 18:00 解决" in reply
     reply = split(chat.run("@bob: /受阻 #1 等接口 预计 本月19号8点前"))[0][0]
     assert "预计 2026-05-19 周二 08:00 解决" in reply
+
+
+@pytest.mark.parametrize("line", [
+    "/待办 @bob 修复登录 截止 下周 周六",  # after the marker: 周六 alone would leave "截止 下周" in the title
+    "/todo @bob fix login 截止 下周 周六",
+    "/待办 @bob 修复登录 下周 周六前",  # no marker: 周六前 alone would leave "下周" in the title
+])
+def test_todo_refuses_a_deadline_split_by_a_space_instead_of_half_reading_it(chat, app, line):
+    reply = split(chat.run(f"@pm: {line}"))[0][0]
+    assert "看不懂截止时间「下周 周六" in reply
+    assert deadlines(app) == []
+
+
+def test_a_word_before_the_deadline_that_is_no_deadline_stays_in_the_title(chat, app):
+    [card] = split(chat.run("@pm: /待办 @bob 发布 12.5 版本 周五前"))[0]
+    assert "发布 12.5 版本" in card and "截止：2026-05-15 周五 18:00" in card
