@@ -30,6 +30,8 @@ class Policy:
     escalate_step_working_days: int = 1  # from the department head to the managers, if still unresolved
     snooze_max_working_days: int = 3  # longer than this is a new deadline: /extend
     reminder_gap_minutes: int = 60  # reminders to one person come at most this often (bundled meanwhile)
+    # An owner asks to move a deadline at least N working days before it; later asks are marked late.
+    extend_notice_working_days: int = 2
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

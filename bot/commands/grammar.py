@@ -34,6 +34,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "weekly": ("周报",),
     "snooze": ("稍后", "later"),
     "help": ("帮助", "?"),
+    "raci": ("角色", "roles"),
+    "approve": ("同意",),
+    "decline": ("拒绝",),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 
