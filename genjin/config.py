@@ -106,6 +106,9 @@ class FeishuSettings(Section):
     # adapter's defaults, e.g. {"LGTM" = "✅"}; an empty value ignores that reaction.
     reactions: dict[str, str] = Field(default_factory=dict)
     bot_open_id: str = ""  # found with /bot/v3/info when empty
+    # Departments, heads and members from the contact directory (needs its read scopes; docs/feishu.md).
+    directory_departments: bool = False
+    directory_refresh_hours: float = Field(default=6, gt=0)
 
     @property
     def configured(self) -> bool:
