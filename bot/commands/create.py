@@ -48,6 +48,7 @@ def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Readin
         department=target.department, approver=approver, standard=standard, urgency=urgency,
         status="open", deadline=due, created_at=now, updated_at=now, version=1,
         history=[],  # known empty: recording its first row needs no query
+        roles=[],  # known empty too: its card needs no query for them
     )
     if fields is not None:
         fields.apply(item)

@@ -31,7 +31,7 @@ def cmd_raci(ctx: Ctx, rest: str) -> None:
                         + usage(ctx.lang, "raci"))
     if not segments:  # "/raci #3": show who holds what
         raci.check_may_set(ctx, item)
-        ctx.reply(item_strings.t(ctx.lang, "r.raci_show", id=item.number, roles=roles.summary(ctx.lang, item))
+        ctx.reply(item_strings.t(ctx.lang, "r.raci_show", id=item.number, roles=roles.summary(ctx.lang, item, ping=False))
                   + "\n" + usage(ctx.lang, "raci"), item_ids=(item.id,), thread_of=item.id)
         return
     raci.check_may_set(ctx, item)  # refuse before naming unknown people

@@ -51,11 +51,12 @@ def set_roles(ctx: Ctx, item: Item, wanted: dict[str, list[User]]) -> None:
         actions.record(session=ctx.session, item=item, actor=ctx.actor, action="raci", now=ctx.now,
                        from_status=item.status, note=f"{role}: {names(old)} → {names(new)}",
                        data={"role": role, "old": [u.user_id for u in old], "new": [u.user_id for u in new]})
-    summary = roles.summary(ctx.lang, item)
-    if not changed:
-        ctx.reply(t(ctx.lang, "r.raci_same", id=item.number, roles=summary), item_ids=(item.id,), thread_of=item.id)
+    if not changed:  # nothing to tell anyone: plain names
+        ctx.reply(t(ctx.lang, "r.raci_same", id=item.number, roles=roles.summary(ctx.lang, item, ping=False)),
+                  item_ids=(item.id,), thread_of=item.id)
         return
-    actions.say(ctx, item, t(ctx.lang, "r.raci", id=item.number, actor=at(ctx.actor), roles=summary))
+    actions.say(ctx, item, t(ctx.lang, "r.raci", id=item.number, actor=at(ctx.actor),
+                             roles=roles.summary(ctx.lang, item)))
 
 
 def _assign(item: Item, role: str, users: list[User]) -> None:

@@ -20,8 +20,9 @@ def people(item: Item, role: str) -> list[User]:
     return [r.user for r in item.roles if r.role == role]
 
 
-def mentions(users: list[User]) -> str:
-    return " ".join(at(u) for u in users)
+def mentions(users: list[User], *, ping: bool = True) -> str:
+    """Real mentions, or (ping=False) the names as plain text that notifies nobody."""
+    return " ".join(at(u) if ping else "@" + u.name for u in users)
 
 
 def card_fields(lang: str, item: Item) -> list[tuple[str, str]]:
@@ -51,10 +52,11 @@ def informed_item_ids(user_id: int) -> Select:
     return select(ItemRole.item_id).where(ItemRole.user_id == user_id, ItemRole.role == INFORMED)
 
 
-def summary(lang: str, item: Item) -> str:
-    """"审批人 @x；咨询人 @y；知会人 @z" (each "无" when nobody holds it)."""
+def summary(lang: str, item: Item, *, ping: bool = True) -> str:
+    """"审批人 @x；咨询人 @y；知会人 @z" (each "无" when nobody holds it); `ping`: as real mentions."""
     none = t(lang, "role.none")
-    parts = [(t(lang, "role.A"), at(item.approver) if item.approver else none)]
-    parts += [(t(lang, f"role.{r}"), mentions(people(item, r)) or none) for r in (CONSULTED, INFORMED)]
+    approver = mentions([item.approver], ping=ping) if item.approver else none
+    parts = [(t(lang, "role.A"), approver)]
+    parts += [(t(lang, f"role.{r}"), mentions(people(item, r), ping=ping) or none) for r in (CONSULTED, INFORMED)]
     sep, colon = ("; ", " ") if lang == "en" else ("；", " ")
     return sep.join(f"{name}{colon}{who}" for name, who in parts)

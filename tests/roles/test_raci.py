@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 from roles_support import CREATE, card_m, held_roles, history, snapshot
+from sqlalchemy import select
 from transcript import split
+
+from storage.models import OutboxMessage
 
 ROLES = "@pm: /raci #1 A @boss C @carol @dave I @ivy"
 
@@ -19,6 +22,9 @@ def test_the_initiator_names_the_roles_and_the_card_and_show_carry_them(chat, ap
     assert new == [new[0]] and "👥 #1 角色已更新（@pm）：审批人 @boss；咨询人 @carol @dave；知会人 @ivy" in new[0]
     assert len(edits) == 1  # the item's card is re-rendered in place
     assert held_roles(app) == {"A": ["boss"], "C": ["carol", "dave"], "I": ["ivy"]}
+    with app.sessions() as s:  # each person named is told, by a real mention
+        said = s.scalar(select(OutboxMessage.payload).where(OutboxMessage.payload["text"].as_string().contains("角色已更新")))
+        assert all(f"<@{who}|{who}>" in said["text"] for who in ("boss", "carol", "dave", "ivy"))
     assert [(a, who, d["role"]) for a, who, d in history(app) if a == "raci"] == [
         ("raci", "pm", "A"), ("raci", "pm", "C"), ("raci", "pm", "I")]
     shown = chat.run("@lee: /show #1")
@@ -44,6 +50,9 @@ def test_naming_the_same_people_again_changes_nothing(chat, app):
     new, edits = split(chat.run("@pm: /raci #1 C @dave @carol"))
     assert "#1 的角色没有变化" in new[0] and edits == []
     assert snapshot(app) == before
+    with app.sessions() as s:  # nothing changed, so nobody is pinged: the names are plain text
+        last = s.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))
+        assert "没有变化" in last.payload["text"] and "<@" not in last.payload["text"]
 
 
 @pytest.mark.parametrize("who", ["lee", "boss", "carol", "ivy", "bob"])  # owner, A, C, I, bystander
