@@ -14,14 +14,14 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.commands import admin, create, departments, followup, grammar, views
+from bot.commands import admin, create, departments, followup, grammar, roles, views
 from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.issues import commands as issue_commands
-from bot.items import actions
+from bot.items import actions, proposals
 from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
 from bot.retro import commands as retro_commands
@@ -61,6 +61,9 @@ COMMANDS: dict[str, Handler] = {
     "emergency": issue_commands.cmd_emergency,
     "plan": issue_commands.cmd_plan,
     "retro": retro_commands.cmd_retro,
+    "raci": roles.cmd_raci,
+    "approve": roles.cmd_approve,
+    "decline": roles.cmd_decline,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 
@@ -160,6 +163,8 @@ def route(ctx: Ctx) -> None:
             raise UserError(t(ctx.lang, "unknown", word=line.word, hint=hint))
         COMMANDS[line.name](ctx, line.rest)
     elif event.kind == EventKind.REACTION_ADDED:
+        if roles.answer_reaction(ctx):  # ✅ / ❌ on a deadline proposal's message
+            return
         action = REACTIONS.get(event.reaction or "")
         item = _single_item(ctx) if action else None
         if item is not None:
@@ -171,6 +176,8 @@ def route(ctx: Ctx) -> None:
         action, _, item_id = (event.button_value or "").partition(":")
         if action in ("ack", "done", "confirm", "reject") and item_id.isdigit():
             _apply(ctx, action, item_commands.load_item_by_id(ctx, int(item_id)), via="button")
+        elif action in proposals.BUTTON_ACTIONS and item_id.isdigit():  # its id is a proposal's
+            roles.answer_button(ctx, action, int(item_id))
     # Removing a reaction undoes nothing (concerns_the_bot drops it): confirmations stand,
     # as the handbooks' sign-offs do.
 

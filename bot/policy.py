@@ -31,6 +31,8 @@ class Policy:
     snooze_max_working_days: int = 3  # longer than this is a new deadline: /extend
     reminder_gap_minutes: int = 60  # reminders to one person come at most this often (bundled meanwhile)
     minutes_confirm_working_days: int = 1  # owners confirm their lines of meeting minutes within N working days
+    # An owner asks to move a deadline at least N working days before it; later asks are marked late.
+    extend_notice_working_days: int = 2
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

@@ -67,6 +67,7 @@ class RulesSettings(Section):
     snooze_max_working_days: int = Field(3, ge=1)
     reminder_gap_minutes: int = Field(60, ge=0)
     minutes_confirm_working_days: int = Field(1, ge=1)
+    extend_notice_working_days: int = Field(2, ge=0)
 
 
 class ServerSettings(Section):
@@ -113,6 +114,9 @@ class FeishuSettings(Section):
     # adapter's defaults, e.g. {"LGTM" = "✅"}; an empty value ignores that reaction.
     reactions: dict[str, str] = Field(default_factory=dict)
     bot_open_id: str = ""  # found with /bot/v3/info when empty
+    # Departments, heads and members from the contact directory (needs its read scopes; docs/feishu.md).
+    directory_departments: bool = False
+    directory_refresh_hours: float = Field(default=6, gt=0)
 
     @property
     def configured(self) -> bool:

@@ -8,6 +8,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -149,6 +150,14 @@ class Item(Base):
     )
     # The meeting minutes (会议纪要) whose action line created it, if any.
     minutes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id"), index=True)
+    # The request fields the handbooks ask for (goal, cooperating departments, channel).
+    goal: Mapped[str | None] = mapped_column(Text)
+    partners: Mapped[str | None] = mapped_column(Text)  # cooperating departments/people, "、"-joined names
+    channel: Mapped[str | None] = mapped_column(String(100))
+    # RACI beyond R (owner) and A (approver_id): the people consulted (C) and kept informed (I).
+    roles: Mapped[list[ItemRole]] = relationship(
+        order_by="ItemRole.id", cascade="all, delete-orphan", back_populates="item"
+    )
 
 
 class ItemEvent(Base):
@@ -423,3 +432,44 @@ class RetroReport(Base):
     since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+# -- Item roles (RACI's C and I) and deadline proposals (bot/items/roles.py, proposals.py) -------
+
+
+class ItemRole(Base):
+    """A person consulted (C, 咨询人) or kept informed (I, 知会人) about an item."""
+
+    __tablename__ = "item_roles"
+    __table_args__ = (UniqueConstraint("item_id", "user_id", "role", name="uq_item_roles_item_user_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8))  # "C" | "I"
+
+    item: Mapped[Item] = relationship(back_populates="roles")
+    user: Mapped[User] = relationship()
+
+
+class DeadlineProposal(Base):
+    """An owner's request to move a deadline (改期申请); the deadline in force moves only on approval."""
+
+    __tablename__ = "deadline_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    old_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in force when proposed
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    # Made less than the policy's notice (2 working days) before the deadline in force.
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # open | approved | declined | replaced (by a newer proposal) | overtaken (the deadline was set directly)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    item: Mapped[Item] = relationship()
+    proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -123,7 +123,7 @@ def test_extending_a_deadline_re_arms_its_reminders(app):
     out = chat.run("""
 @pm: /todo @lee ship it by 2026-11-23 16:00
 :advance 7h
-@lee: /延期 #1 2026-11-25 vendor is late
+@pm: /延期 #1 2026-11-25 vendor is late
 :advance 3d
 """)
     overdue = [stamp(h) for h in headers_with(out, "已到截止时间")]

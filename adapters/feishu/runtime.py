@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from adapters.feishu.api import FeishuApi
 from adapters.feishu.crypto import Rejected, open_callback
+from adapters.feishu.directory import DirectorySync
 from adapters.feishu.longconn import LongConnection
 from adapters.feishu.lookup import ChatModes, chat_of_message, sent_at_of
 from adapters.feishu.names import Names
@@ -38,6 +39,7 @@ from adapters.feishu.parse import (
 )
 from adapters.feishu.render import plain
 from adapters.feishu.sender import MESSAGES, FeishuSender
+from bot.directory_sync import DirectoryDepartment, sync_departments
 from bot.events import IncomingEvent
 from genjin.config import ConfigError, FeishuSettings
 from genjin.serve import Runner
@@ -86,6 +88,8 @@ class FeishuRuntime:
         self.chats = ChatModes(self.api)
         self.reactions = reaction_table(settings.reactions)
         self.long_connection: LongConnection | None = None
+        self.directory = DirectorySync(self.api, self.store_departments, every_hours=settings.directory_refresh_hours) \
+            if settings.directory_departments else None
         runner.register(PLATFORM, self.to_event)
 
     # -- transports ------------------------------------------------------------------
@@ -126,6 +130,13 @@ class FeishuRuntime:
             self.long_connection = LongConnection(app_id=self.settings.app_id, app_secret=self.settings.app_secret,
                                                   domain=self.settings.domain, accept=self.accept)
             self.long_connection.start()
+        if self.directory is not None:
+            self.directory.start()
+
+    def store_departments(self, departments: list[DirectoryDepartment]) -> int:
+        """The contact directory's departments, added to those /dept keeps (one workspace: no tenant)."""
+        with self.runner.app.sessions.begin() as session:
+            return sync_departments(session=session, platform=PLATFORM, tenant=None, departments=departments)
 
     def healthy(self) -> bool:
         """False once the long connection has given up (e.g. credentials revoked)."""
@@ -134,6 +145,8 @@ class FeishuRuntime:
     def stop(self) -> None:
         if self.long_connection is not None:
             self.long_connection.stop()
+        if self.directory is not None:
+            self.directory.stop()
 
     def close(self) -> None:
         """After delivery has stopped: release the HTTP client."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands import grammar, when
+from bot.commands import grammar, request_fields, when
 from bot.commands.items import resolve_target
 from bot.commands.strings import t, usage
 from bot.context import Ctx, UserError
@@ -58,11 +58,13 @@ class TodoLine:
     approver: User | None
     note: str | None
     urgency: str
+    fields: request_fields.RequestFields | None = None  # goal, cooperating departments, channel
 
 
 def create_item(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Reading | None,
                 standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None,
-                minutes_id: int | None = None, card: bool = True) -> Item:
+                minutes_id: int | None = None, card: bool = True,
+                fields: request_fields.RequestFields | None = None) -> Item:
     """`note`: words the grammar found no field for; kept on the creation record, shown on the card.
     `card`: post the item's card now (minutes post theirs under the minutes card)."""
     now = ctx.now
@@ -74,7 +76,10 @@ def create_item(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Re
         status="open", deadline=due, created_at=now, updated_at=now, version=1,
         history=[],  # known empty: recording its first row needs no query
         minutes_id=minutes_id,
+        roles=[],  # known empty too: its card needs no query for them
     )
+    if fields is not None:
+        fields.apply(item)
     ctx.session.add(item)
     ctx.session.flush()
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
@@ -124,7 +129,8 @@ def cmd_todo(ctx: Ctx, rest: str) -> None:
     line = read_todo(ctx, rest, deadline_required=not ctx.policy.allow_open_ended)
     for target in line.targets:
         create_item(ctx, kind="action", target=target, title=line.title, deadline=line.deadline,
-                    standard=line.standard, approver=line.approver, note=line.note, urgency=line.urgency)
+                    standard=line.standard, approver=line.approver, note=line.note, urgency=line.urgency,
+                    fields=line.fields)
 
 
 def read_todo(ctx: Ctx, rest: str, *, deadline_required: bool) -> TodoLine:
@@ -134,9 +140,10 @@ def read_todo(ctx: Ctx, rest: str, *, deadline_required: bool) -> TodoLine:
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@bob 紧急 …", "@a @b 各一项 …"
     flags |= more
     head, parts = when.split_with_deadline(
-        ctx, rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER})
+        ctx, rest, {"deadline": DEADLINE, "standard": STANDARD, "approver": APPROVER, **request_fields.MARKERS})
     parts = {name: _flags_off(segment, flags) for name, segment in parts.items()}
     head = _flags_off(head, flags)
+    extra = request_fields.read(ctx, parts, "todo")
     approver, note = _approver(ctx, parts.get("approver", ""))
     if not head and note:  # "/todo @lee approver @wang write the spec": the task follows the approver
         head, note = note, None
@@ -149,7 +156,7 @@ def read_todo(ctx: Ctx, rest: str, *, deadline_required: bool) -> TodoLine:
     targets = [resolve_target(ctx, ref) for ref in refs]
     return TodoLine(targets=tuple(dict.fromkeys(targets)), title=head, deadline=deadline,
                     standard=parts.get("standard") or None, approver=approver, note=note,
-                    urgency=_urgency(flags))
+                    urgency=_urgency(flags), fields=extra)
 
 
 def _example(ctx: Ctx, refs: list[grammar.MentionRef], head: str) -> str:
@@ -186,12 +193,14 @@ def cmd_ask(ctx: Ctx, rest: str) -> None:
     refs, rest = _people(ctx, rest, "ask", "need_target")
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@技术部 紧急 …"
     flags |= more
-    head, parts = when.split_with_deadline(ctx, rest, {"deadline": DEADLINE})
+    head, parts = when.split_with_deadline(ctx, rest, {"deadline": DEADLINE, **request_fields.MARKERS})
     head = _flags_off(head, flags)  # "… 紧急 截止 明天"
+    extra = request_fields.read(ctx, {k: _flags_off(v, flags) for k, v in parts.items()}, "ask")
     head, deadline = _deadline(ctx, head, _flags_off(parts.get("deadline", ""), flags))
     if not head:
         raise UserError(t(ctx.lang, "need_title") + "\n" + usage(ctx.lang, "ask"))
     _one_each(ctx, refs, flags, "ask", rest)
     targets = [resolve_target(ctx, ref) for ref in refs]
     for target in dict.fromkeys(targets):
-        create_item(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags))
+        create_item(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags),
+                    fields=extra)

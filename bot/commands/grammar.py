@@ -42,6 +42,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "emergency": ("紧急", "sos"),
     "plan": ("方案",),
     "retro": ("复盘", "retrospective"),
+    "raci": ("角色", "roles"),
+    "approve": ("同意",),
+    "decline": ("拒绝",),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

@@ -12,7 +12,7 @@ from bot.commands.strings import t, usage
 from bot.context import Ctx, UserError
 from bot.deadlines import DeadlineError
 from bot.directory import Target, chat_label, counterpart, member_ids, resolve
-from bot.items import actions, changes
+from bot.items import actions, changes, proposals
 from bot.items import strings as item_strings
 from bot.items.states import FINAL
 from storage.models import Chat, Department, DepartmentMember, Item
@@ -174,8 +174,12 @@ def cmd_extend(ctx: Ctx, rest: str) -> None:
     except DeadlineError as err:
         raise UserError(when.deadline_error(ctx, err.text or rest.split(" ")[0], err) + "\n"
                         + usage(ctx.lang, "extend")) from None
-    actions.extend(ctx, item, reading.when, _require(ctx, reading.rest, "need_reason", "extend"),
-                   notes=tuple(when.notes(ctx, reading)))
+    reason = _require(ctx, reading.rest, "need_reason", "extend")
+    if not proposals.may_decide(ctx, item):  # the owner asks; the initiator or A decides
+        proposals.propose(ctx, item, reading.when, reason, notes=tuple(when.notes(ctx, reading)))
+        return
+    actions.extend(ctx, item, reading.when, reason, notes=tuple(when.notes(ctx, reading)))
+    proposals.overtake(ctx, item)
 
 
 def cmd_cancel(ctx: Ctx, rest: str) -> None:

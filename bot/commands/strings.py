@@ -61,6 +61,14 @@ USAGE: dict[str, tuple[str, str]] = {
         "/reassign #N @new-owner REASON\ne.g. /reassign #3 @wang lee is on leave",
     ),
     "help": ("/帮助 [命令]\n例：/帮助 待办", "/help [COMMAND]\ne.g. /help todo"),
+    "raci": (
+        "/角色 #编号 [审批 @人] [咨询 @人 …] [知会 @人 …]（也可写 A / C / I；「无」清空；只有发起人可设）\n"
+        "例：/角色 #3 审批 @王总 咨询 @运维 知会 @市场部老板",
+        "/raci #N [A @person] [C @person …] [I @person …] (\"none\" clears a role; the initiator sets them)\n"
+        "e.g. /raci #3 A @wang C @ops I @cmo",
+    ),
+    "approve": ("/同意 #编号（同意负责人的改期申请）\n例：/同意 #3", "/approve #N (a deadline change the owner asked for)\ne.g. /approve #3"),
+    "decline": ("/拒绝 #编号 原因\n例：/拒绝 #3 活动日期不能动", "/decline #N REASON\ne.g. /decline #3 the launch date is fixed"),
 }
 USAGE.update(minutes_strings.USAGE)  # each domain keeps its own texts; /help lists them all
 
@@ -86,6 +94,9 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "standard": ("补充完成标准", "set the completion standard"),
     "reassign": ("转交给别人", "hand an item over to someone else"),
     "help": ("帮助", "help"),
+    "raci": ("设置审批人、咨询人、知会人", "name who approves, is consulted, is informed"),
+    "approve": ("同意改期申请（✅）", "approve a deadline change (✅)"),
+    "decline": ("拒绝改期申请（❌）", "decline a deadline change (❌)"),
 }
 SUMMARY.update(minutes_strings.SUMMARY)
 
@@ -165,6 +176,18 @@ T: dict[str, tuple[str, str]] = {
     "settings.bad_country": ("不支持国家/地区代码「{value}」，例如 CN、US、SG。", "Unknown country code \"{value}\"; e.g. CN, US, SG."),
     "settings.bad_lang": ("语言只能是 zh 或 en。", "Language is zh or en."),
     "settings.bad_timezone": ("不认识时区「{tz}」，例如 Asia/Shanghai。", "Unknown timezone \"{tz}\"; e.g. Asia/Shanghai."),
+    # request fields on /todo and /ask (bot/commands/request_fields.py)
+    "field.need_goal": ("「目标：」后面请写目标，例如：目标：618 转化率提升 10%", "Say the goal after \"goal:\", e.g. goal: 10% more sign-ups"),
+    "field.need_channel": ("「渠道：」后面请写沟通渠道，例如：渠道：飞书群", "Say the channel after \"channel:\", e.g. channel: email"),
+    "field.channel_long": ("渠道最多 {n} 个字。", "A channel is at most {n} characters."),
+    "field.need_partners": (
+        "「配合：」后面请 @ 配合的部门或人，例如：配合：@技术部 @仓储部",
+        "Mention the departments or people after \"with:\", e.g. with: @Tech @Warehouse",
+    ),
+    "field.partners_stray": (
+        "没看懂「{words}」：「配合：」后面只写 @部门 或 @人，例如：配合：@技术部 @仓储部",
+        "I don't understand \"{words}\": only @departments or @people go after \"with:\", e.g. with: @Tech",
+    ),
     "error": (
         "抱歉，处理这条消息时出错了，什么都没有改动。请稍后再试；如果一直出错，请联系管理员。",
         "Sorry, something went wrong while handling that; nothing was changed. Try again, "

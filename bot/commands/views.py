@@ -13,6 +13,7 @@ from bot.context import Ctx, UserError
 from bot.directory import at, find_department
 from bot.events import Card
 from bot.i18n import render
+from bot.items import roles
 from bot.items import strings as item_strings
 from bot.items.render import OPEN_STATUSES, history_line, item_card, summary_line
 from storage.models import Item
@@ -61,7 +62,8 @@ def _filters(ctx: Ctx, words: str) -> tuple[list, list[tuple[str, str]], bool]:
 def _mode_conditions(ctx: Ctx, mode: str) -> list:
     me = ctx.actor.id
     if mode == "mine":
-        return [or_(Item.owner_id == me, Item.initiator_id == me, Item.approver_id == me)]
+        return [or_(Item.owner_id == me, Item.initiator_id == me, Item.approver_id == me,
+                    Item.id.in_(roles.informed_item_ids(me)))]
     if mode == "overdue":
         return [Item.deadline < ctx.now, Item.status != "done"]
     if mode == "blocked":

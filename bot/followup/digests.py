@@ -25,7 +25,7 @@ ACTIVE = ("open", "in_progress", "blocked")
 SECTION_LIMIT = 10
 # What people did that counts as "moved" (the bot's own reminders do not).
 MOVED = ("ack", "progress", "block", "done", "confirm", "reject", "extend", "reassign", "risk", "cancel",
-         "standard")
+         "standard", "propose", "decline")
 
 
 def days_late(item: Item, now: datetime, calendar: WorkCalendar) -> int:
@@ -76,6 +76,9 @@ def _what(lang: str, row: ItemEvent) -> str:
     data = row.data or {}
     if row.action == "extend" and data.get("new"):
         return f"{label} → {datetime.fromisoformat(data['new']):%m-%d}" + (f" {row.note}" if row.note else "")
+    if row.action == "propose" and data.get("new"):  # a deadline change asked for, not yet in force
+        late = t(lang, "flag.late_proposal", n=data.get("notice", 2)) if data.get("late") else ""
+        return f"{label} → {datetime.fromisoformat(data['new']):%m-%d}{late}" + (f" {row.note}" if row.note else "")
     return label + (f" {row.note}" if row.note else "")
 
 

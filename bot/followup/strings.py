@@ -135,6 +135,9 @@ T: dict[str, tuple[str, str]] = {
         "{done} completed, on-time rate {rate}, {rework} reworks, {open} open, {late} overdue.",
     ),
     "rate_none": ("—", "—"),
+    # deadline proposals (bot/items/proposals.py): a late request, an item moved again and again
+    "flag.late_proposal": ("（晚报：距截止不足 {n} 个工作日才提出）", " (late: asked less than {n} working days ahead)"),
+    "flag.moved_often": (" · ⚠ 已改期 {n} 次", " · ⚠ deadline moved {n} times"),
     "more": ("……另有 {n} 项", "...and {n} more"),
     "nothing": (
         "今天没有逾期、临近截止、受阻、待回复或待验收的事项。🎈 发送「/列表」查看全部进行中的事项。",

@@ -8,6 +8,7 @@ in the first section that fits it.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -21,7 +22,7 @@ from storage.models import Chat, Item, ItemEvent
 
 # What counts as someone touching an item (the bot's reminders do not).
 TOUCHED = ("ack", "progress", "block", "done", "confirm", "reject", "extend", "reassign", "risk", "cancel",
-           "standard", "snooze", "created", "reject_reason")
+           "standard", "snooze", "created", "reject_reason", "propose", "decline")
 
 
 def _late_reason(lang: str, item: Item, rows: list[ItemEvent]) -> str:
@@ -51,9 +52,14 @@ def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: 
     active = [i for i in items if i.status in ACTIVE]
     late = [i for i in active if i.deadline and i.deadline <= now]
     listed: set[int] = set()
+    # Items whose deadline moved more than once (ever) are flagged wherever they are listed.
+    moves = Counter(r.item_id for r in all_rows if r.action == "extend")
+
+    def flag(item_id: int, text: str) -> str:
+        return text + t(lang, "flag.moved_often", n=moves[item_id]) if moves[item_id] > 1 else text
 
     def take(candidates: list[Item], render) -> list[str]:
-        out = [render(i) for i in candidates if i.id not in listed]
+        out = [flag(i.id, render(i)) for i in candidates if i.id not in listed]
         listed.update(i.id for i in candidates)
         return out
 
@@ -66,7 +72,8 @@ def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: 
             lambda i: line(lang, "line.blocked", i, reason=i.blocker_reason) if i.status == "blocked"
             else line(lang, "line.unanswered", i))),
         ("s.risks", take([i for i in active if i.risk == "high"], lambda i: line(lang, "line.simple", i))),
-        ("s.changed", _changes(lang, [r for r in rows if r.action == "extend" and r.item_id not in listed], calendar)),
+        ("s.changed", _changes(lang, [r for r in rows if r.action == "extend" and r.item_id not in listed], calendar,
+                               flag)),
     ]
     listed.update(r.item_id for r in rows if r.action == "extend")
     sections += [
@@ -86,7 +93,7 @@ def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: 
                 lines=tuple(lines))
 
 
-def _changes(lang: str, rows: list[ItemEvent], calendar: WorkCalendar) -> list[str]:
+def _changes(lang: str, rows: list[ItemEvent], calendar: WorkCalendar, flag=lambda _id, text: text) -> list[str]:
     """One line per item whose deadline moved this week: first → last, with every reason."""
     per_item: dict[int, list[ItemEvent]] = {}
     for row in rows:
@@ -96,7 +103,7 @@ def _changes(lang: str, rows: list[ItemEvent], calendar: WorkCalendar) -> list[s
         return datetime.fromisoformat(iso).astimezone(calendar.tz).strftime("%m-%d") if iso else "—"
 
     glue = "；" if lang != "en" else "; "
-    return [line(lang, "line.changed", moves[0].item, old=day((moves[0].data or {}).get("old")),
-                 new=day((moves[-1].data or {}).get("new")),
-                 reason=glue.join((m.data or {}).get("reason") or m.note or "—" for m in moves))
+    return [flag(moves[0].item_id, line(lang, "line.changed", moves[0].item, old=day((moves[0].data or {}).get("old")),
+                                        new=day((moves[-1].data or {}).get("new")),
+                                        reason=glue.join((m.data or {}).get("reason") or m.note or "—" for m in moves)))
             for moves in per_item.values()]

@@ -14,7 +14,7 @@ from bot.context import Ctx, UserError, card_key
 from bot.deadlines import format_deadline
 from bot.directory import at, member_ids
 from bot.events import Card, OutgoingMessage
-from bot.items import states
+from bot.items import roles, states
 from bot.items.render import item_card
 from bot.items.strings import RISK, for_policy, pair, status_label, t
 from storage.models import Item, ItemEvent, User
@@ -166,7 +166,8 @@ def block(ctx: Ctx, item: Item, reason: str, eta: datetime | None) -> None:
     transition(ctx, item, "block", note=reason, data={"eta": eta.isoformat() if eta else None})
     item.blocker_reason, item.blocker_eta, item.risk = reason, eta, "high"
     eta_text = t(ctx.lang, "r.block_eta", eta=format_deadline(eta, lang=ctx.lang, calendar=ctx.calendar)) if eta else ""
-    say(ctx, item, t(ctx.lang, "r.block", id=item.number, reason=reason, eta=eta_text, initiator=at(item.initiator)))
+    say(ctx, item, t(ctx.lang, "r.block", id=item.number, reason=reason, eta=eta_text, initiator=at(item.initiator))
+        + roles.support_line(ctx.lang, item))
 
 
 def done(ctx: Ctx, item: Item, note: str | None) -> None:
@@ -183,7 +184,8 @@ def done(ctx: Ctx, item: Item, note: str | None) -> None:
 def confirm(ctx: Ctx, item: Item, note: str | None = None) -> None:
     transition(ctx, item, "confirm", note=note)
     item.closed_at = ctx.now
-    say(ctx, item, t(ctx.lang, "r.confirm", id=item.number, actor=at(ctx.actor), note=_note(ctx, note)))
+    say(ctx, item, _with(t(ctx.lang, "r.confirm", id=item.number, actor=at(ctx.actor), note=_note(ctx, note)),
+                         roles.informed_line(ctx.lang, item)))
 
 
 def reject(ctx: Ctx, item: Item, reason: str | None) -> None:
@@ -226,7 +228,12 @@ def extend(ctx: Ctx, item: Item, deadline: datetime, reason: str, *, notes: tupl
 def cancel(ctx: Ctx, item: Item, reason: str | None) -> None:
     transition(ctx, item, "cancel", note=reason)
     item.closed_at = ctx.now
-    say(ctx, item, t(ctx.lang, "r.cancel", id=item.number, actor=at(ctx.actor), reason=_note(ctx, reason)))
+    say(ctx, item, _with(t(ctx.lang, "r.cancel", id=item.number, actor=at(ctx.actor), reason=_note(ctx, reason)),
+                         roles.informed_line(ctx.lang, item)))
+
+
+def _with(text: str, line: str) -> str:
+    return text + "\n" + line if line else text
 
 
 def set_risk(ctx: Ctx, item: Item, risk: str, reason: str | None) -> None:

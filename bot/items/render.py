@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.deadlines import format_deadline
 from bot.directory import at
 from bot.events import Button, Card
+from bot.items import roles
 from bot.items.strings import KIND, RISK, URGENCY, T, pair, status_label, t
 from bot.worktime import WorkCalendar
 from storage.models import Item, ItemEvent
@@ -54,6 +55,7 @@ def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, l
         (t(lang, who), at(item.owner)),
         (t(lang, "f.initiator"), at(item.initiator)),
         *([(t(lang, "f.approver"), at(item.approver))] if item.approver else []),
+        *roles.card_fields(lang, item),
         (t(lang, "f.deadline"), deadline_text(item, lang=lang, calendar=calendar, now=now)),
         (t(lang, "f.status"), status_label(lang, item.kind, item.status)),
     ]
@@ -61,6 +63,8 @@ def item_card(item: Item, *, lang: str, calendar: WorkCalendar, now: datetime, l
         fields.append((t(lang, "f.urgency"), pair(lang, URGENCY, item.urgency)))
     if item.progress and item.status not in ("confirmed", "cancelled"):
         fields.append((t(lang, "f.progress"), f"{item.progress}%"))
+    fields += [(t(lang, f"f.{name}"), value) for name in ("goal", "partners", "channel")
+               if (value := getattr(item, name))]
     if item.standard:
         fields.append((t(lang, "f.standard"), item.standard))
     elif item.kind == "action":
@@ -93,8 +97,16 @@ def _history_note(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str |
     fmt = lambda iso: format_deadline(datetime.fromisoformat(iso), lang=lang, calendar=calendar) if iso else "—"  # noqa: E731
     if row.action == "created":  # its note, if any, is a field of the card above the history
         return fmt(data["deadline"]) if data.get("deadline") else None
-    if row.action == "extend" and "new" in data:
-        return f"{fmt(data.get('old'))} → {fmt(data['new'])}: {data.get('reason', '')}"
+    if row.action in ("extend", "propose") and "new" in data:
+        said = f"{fmt(data.get('old'))} → {fmt(data['new'])}: {data.get('reason', '')}"
+        if data.get("proposed_by"):  # approved: whose proposal it was
+            said += t(lang, "h.proposed_by", who="@" + data["proposed_by"])
+        if row.action == "propose" and data.get("late"):
+            said += t(lang, "h.late", n=data.get("notice", 2))
+        return said
+    if row.action == "decline" and "new" in data:
+        return f"→ {fmt(data['new'])}" + t(lang, "h.proposed_by", who="@" + str(data.get("proposed_by"))) + (
+            f": {row.note}" if row.note else "")
     if row.action == "reassign" and data.get("to_name"):
         return f"{data.get('from_name') or '—'} → {data['to_name']}" + (f": {row.note}" if row.note else "")
     if row.action == "risk" and data.get("risk"):

@@ -70,6 +70,8 @@ T: dict[str, tuple[str, str]] = {
     "b.done": ("完成", "Done"),
     "b.confirm": ("确认", "Confirm"),
     "b.reject": ("驳回", "Reject"),
+    "b.approve": ("同意", "Approve"),
+    "b.decline": ("拒绝", "Decline"),
     # card lines
     "card.created_request": (
         "{owner} 请在 {sla}内回复「/收到 #{id}」或点 👀。",
@@ -253,6 +255,90 @@ T: dict[str, tuple[str, str]] = {
     "h.reject_reason": ("补充驳回原因", "rejection reason"),
     "h.remind": ("提醒", "reminded"),
     "h.escalate": ("上报", "escalated"),
+    # -- RACI roles, request fields, deadline proposals (bot/items/roles.py, raci.py, proposals.py) --
+    "f.consulted": ("咨询人", "Consulted"),
+    "f.informed": ("知会人", "Informed"),
+    "f.goal": ("目标", "Goal"),
+    "f.partners": ("配合部门", "Working with"),
+    "f.channel": ("渠道", "Channel"),
+    "f.proposal": ("改期申请", "Deadline change asked"),
+    "role.A": ("审批人", "approver"),
+    "role.C": ("咨询人", "consulted"),
+    "role.I": ("知会人", "informed"),
+    "role.none": ("无", "none"),
+    "h.raci": ("角色", "roles"),
+    "h.propose": ("申请改期", "asked to move the deadline"),
+    "h.decline": ("拒绝改期", "declined the deadline change"),
+    "h.late": ("（距截止不足 {n} 个工作日才提出）", " (asked less than {n} working days ahead)"),
+    "h.proposed_by": ("（{who} 申请）", " (asked by {who})"),
+    "r.raci": ("👥 #{id} 角色已更新（{actor}）：{roles}", "👥 #{id} roles updated by {actor}: {roles}"),
+    "r.raci_show": ("👥 #{id} 的角色：{roles}", "👥 #{id} roles: {roles}"),
+    "r.raci_same": ("#{id} 的角色没有变化：{roles}", "#{id} roles are unchanged: {roles}"),
+    "r.support": ("咨询人 {people} 请协助。", " Consulted: {people}, please help."),
+    "r.informed": ("知会：{people}", "For your information: {people}"),
+    "a.raci": ("设置角色（RACI）", "set the roles of"),
+    "a.approve": ("同意改期", "approve a deadline change of"),
+    "a.decline": ("拒绝改期", "decline a deadline change of"),
+    "e.only_initiator_raci": ("只有发起人 {initiator} 可以设置 #{id} 的角色。", "Only the initiator, {initiator}, can set the roles of #{id}."),
+    "e.owner_as_approver": (
+        "{owner} 是 #{id} 的负责人，不能同时做审批人：审批人替发起人验收，应是另一个人。",
+        "{owner} owns #{id} and can't also approve it: the approver checks the work for the initiator.",
+    ),
+    "e.one_role_approver": ("每个事项只有一位审批人（A），请只 @ 一位。", "An item has one approver (A); mention just one."),
+    "e.role_stray": (
+        "没看懂「{words}」：「{role}」后面只写 @人（清空写「无」）。",
+        "I don't understand \"{words}\": only @people go after \"{role}\" (\"none\" clears it).",
+    ),
+    "e.role_need_people": ("「{role}」后面请 @ 具体的人（清空写「无」）。", "Mention people after \"{role}\" (\"none\" clears it)."),
+    # deadline proposals (改期申请)
+    "p.title": ("#{id} 改期申请：{title}", "#{id} deadline change asked: {title}"),
+    "p.f.proposer": ("申请人", "Asked by"),
+    "p.f.in_force": ("当前截止", "Deadline in force"),
+    "p.f.new": ("申请改为", "Asked for"),
+    "p.f.reason": ("原因", "Reason"),
+    "p.f.status": ("状态", "Status"),
+    "p.late": (
+        "⚠ 距当前截止不足 {n} 个工作日才提出（按规定应至少提前 {n} 个工作日预警），已记为晚报。",
+        "⚠ Asked less than {n} working days before the deadline in force (the rule is {n} working days' warning); "
+        "marked late.",
+    ),
+    "p.ask": (
+        "{checkers} 请处理：点 ✅ 同意、❌ 拒绝，或点按钮（也可 /同意 #{id}、/拒绝 #{id} 原因）。同意前截止时间不变。",
+        "{checkers}, please decide: react ✅ to approve, ❌ to decline, or press a button "
+        "(or /approve #{id}, /decline #{id} REASON). Until then the deadline stays as it is.",
+    ),
+    "p.ask.buttons": (
+        "{checkers} 请处理：点「同意」或「拒绝」按钮（也可 /同意 #{id}、/拒绝 #{id} 原因）。同意前截止时间不变。",
+        "{checkers}, please decide: press Approve or Decline (or /approve #{id}, /decline #{id} REASON). "
+        "Until then the deadline stays as it is.",
+    ),
+    "p.replaces": ("这份申请替换了之前的申请（改为 {old}）。", "This replaces the earlier request (for {old})."),
+    "p.open": ("待处理", "awaiting a decision"),
+    "p.approved": ("已同意（{actor}，{at}）", "approved ({actor}, {at})"),
+    "p.declined": ("已拒绝（{actor}，{at}）", "declined ({actor}, {at})"),
+    "p.replaced": ("已被新的申请替换", "replaced by a newer request"),
+    "p.overtaken": ("已作废（截止时间已被直接调整）", "void (the deadline was set directly)"),
+    "p.pending_field": ("改为 {when}（待 {checkers} 同意）", "to {when} (awaiting {checkers})"),
+    "r.proposed": (
+        "🗓 {actor} 申请把 #{id} 的截止时间从 {old} 改为 {new}：{reason}",
+        "🗓 {actor} asks to move #{id} from {old} to {new}: {reason}",
+    ),
+    "r.approved": (
+        "✅ #{id} 改期申请已由 {actor} 同意：截止时间 {old} → {new}。{proposer} 请按新时间完成。",
+        "✅ {actor} approved the change of #{id}: deadline {old} → {new}. {proposer}, the new deadline applies.",
+    ),
+    "r.declined": (
+        "🚫 #{id} 改期申请被 {actor} 拒绝{reason}，截止时间仍为 {old}。{proposer} 请按原时间完成，或与 {actor} 沟通。",
+        "🚫 {actor} declined the change of #{id}{reason}; the deadline stays {old}. {proposer}, "
+        "please keep to it or talk it over with {actor}.",
+    ),
+    "r.overtaken": ("（{proposer} 之前的改期申请随之作废。）", " ({proposer}'s pending request is void now.)"),
+    "e.no_proposal": ("#{id} 没有待处理的改期申请。", "#{id} has no deadline change awaiting a decision."),
+    "e.proposal_done": ("这份改期申请{status}，不用再处理。", "That deadline change request is {status} already."),
+    "e.only_decider": (
+        "只有发起人 {initiator}{approver} 可以{action} #{id}。",
+        "Only the initiator, {initiator}{approver}, can {action} #{id}.",
+    ),
 }
 
 

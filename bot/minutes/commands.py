@@ -78,7 +78,8 @@ def _take(ctx: Ctx, record: Minutes, lines: list[create.TodoLine]) -> None:
         for target in line.targets:
             item = create.create_item(ctx, kind="action", target=target, title=line.title, deadline=line.deadline,
                                       standard=line.standard, approver=line.approver, note=line.note,
-                                      urgency=line.urgency, minutes_id=record.id, card=False)
+                                      urgency=line.urgency, minutes_id=record.id, card=False,
+                                      fields=line.fields)
             notes = tuple(when.notes(ctx, line.deadline)) if line.deadline else ()
             made.append((item, notes))
     items = [item for item, _ in made]

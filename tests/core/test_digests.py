@@ -63,7 +63,9 @@ WEEK = """
 @lee: /受阻 #2 vendor has not shipped
 @pm: /todo @lee moved by 2026-11-25 standard: ok
 @lee: /延期 #3 2026-12-02 the API changed
+@pm: /同意 #3
 @lee: /延期 #3 2026-12-03 one more day for QA
+@pm: /同意 #3
 @pm: /todo @lee risky by 2026-12-04 standard: ok
 @lee: /风险 #4 高 no API yet
 @pm: /需求 @bob unanswered request
@@ -93,7 +95,7 @@ def test_the_weekly_report_lists_each_item_once_where_it_needs_attention(app):
     assert sections["需要协调"].splitlines() == ["#5 unanswered request · @bob · 待回复"]
     assert sections["风险"].splitlines() == ["#4 risky · @lee"]
     assert sections["截止调整（原因）"].splitlines() == [
-        "#3 moved · 11-25 → 12-03 · the API changed；one more day for QA"]
+        "#3 moved · 11-25 → 12-03 · the API changed；one more day for QA · ⚠ 已改期 2 次"]
     assert sections["本周完成"].splitlines() == ["#6 done in time · @lee", "#7 done late · @lee"]
     assert sections["一周无更新"].splitlines() == ["#1 untouched all week · @lee"]
     listed = re.findall(r"^#(\d+) ", report, re.M)

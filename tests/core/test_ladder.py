@@ -94,7 +94,7 @@ def test_a_new_deadline_climbs_the_ladder_afresh(app):
     out = driver(app, "2026-11-23 09:00").run(TEAM + """
 @pm: /todo @bob write spec by 2026-11-23 standard: ok
 :advance 5d
-@bob: /延期 #1 2026-11-30 vendor was late
+@pm: /延期 #1 2026-11-30 vendor was late
 :advance 7d
 """)
     assert [when for _, when in with_text(out, "🚨 升级提醒")] == ["2026-11-27 09:00", "2026-12-04 09:00"]

@@ -45,6 +45,9 @@ class FakeFeishu:
         self.messages: dict[str, dict] = {}
         self.users: dict[str, str] = {}
         self.chat_modes: dict[str, str] = {}  # chat id -> "p2p" | "group"; unknown chats answer 403
+        # The contact directory: {"name", "open_department_id", "leader_user_id", "members": [open_id]};
+        # None: the app lacks the contact scopes (Feishu answers "no dept authority").
+        self.departments: list[dict] | None = None
         self.bot = {"open_id": "ou_bot", "app_name": "跟进"}
         self.valid_tokens: set[str] = set()
         self.tokens_issued = 0
@@ -157,6 +160,17 @@ class FakeFeishu:
             if mode is None:
                 return 400, {"code": 99991672, "msg": "Access denied: scope im:chat:readonly required"}, {}
             return 200, {**ok, "data": {"chat_id": parts[-1], "chat_mode": mode}}, {}
+        if path.startswith("/open-apis/contact/v3/departments/") and path.endswith("/children"):
+            if self.departments is None:
+                return 400, {"code": 40004, "msg": "no dept authority error"}, {}
+            return 200, {**ok, "data": self._page([{k: d[k] for k in ("name", "open_department_id", "leader_user_id")
+                                                    if k in d} for d in self.departments], query)}, {}
+        if path == "/open-apis/contact/v3/users/find_by_department":
+            dept = next((d for d in self.departments or () if d["open_department_id"] == query.get("department_id")), None)
+            if dept is None:
+                return 400, {"code": 40004, "msg": "no dept authority error"}, {}
+            return 200, {**ok, "data": self._page([{"open_id": u, "name": self.users.get(u, "")}
+                                                   for u in dept["members"]], query)}, {}
         if path.startswith("/open-apis/contact/v3/users/"):
             name = self.users.get(parts[-1])
             if name is None:
@@ -181,6 +195,13 @@ class FakeFeishu:
             if method == "GET":
                 return 200, {**ok, "data": {"items": [{"message_id": parts[-1], "chat_id": found["chat_id"]}]}}, {}
         return 404, {"code": 404, "msg": f"fake: no route {method} {path}"}, {}
+
+    @staticmethod
+    def _page(items: list[dict], query: dict) -> dict:
+        """One page of a paged contact API answer (page_token: the offset, as a string)."""
+        start, size = int(query.get("page_token") or 0), int(query.get("page_size") or 50)
+        more = start + size < len(items)
+        return {"items": items[start:start + size], "has_more": more, "page_token": str(start + size) if more else ""}
 
     def _create(self, body: dict, chat_id: str, parent: str | None) -> dict:
         if body.get("uuid") in self._by_uuid:  # Feishu's idempotency: same uuid, same message
