@@ -22,6 +22,7 @@ from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.items import actions
 from bot.policy import Policy, for_chat
+from bot.projects import commands as project_commands
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
 
@@ -50,6 +51,10 @@ COMMANDS: dict[str, Handler] = {
     "digest": followup.cmd_digest,
     "weekly": followup.cmd_weekly,
     "snooze": followup.cmd_snooze,
+    "project": project_commands.cmd_project,
+    "milestone": project_commands.cmd_milestone,
+    "link": project_commands.cmd_link,
+    "after": project_commands.cmd_after,
 }
 
 # Neutral reactions (adapters map platform emoji names onto these) -> item action.

@@ -16,6 +16,8 @@ from bot.directory import Target, counterpart, find_department
 from bot.items import actions
 from bot.items import strings as item_strings
 from bot.items.numbers import next_number
+from bot.projects import Placement, take_project
+from bot.projects.joining import join_new_item
 from storage.models import Item, User
 
 DEADLINE = r"截止(?:时间|日期)?\s*[:：]?|(?<!\S)(?:by|due|deadline:?)(?=\s)"
@@ -37,7 +39,8 @@ def _owner_of(ctx: Ctx, target: Target) -> User:
 
 
 def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Reading | None,
-            standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None) -> Item:
+            standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None,
+            placement: Placement | None = None) -> Item:
     """`note`: words the grammar found no field for; kept on the creation record, shown on the card."""
     now = ctx.now
     due = deadline.when if deadline else None
@@ -53,7 +56,8 @@ def _create(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Readin
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
                    from_status=None, note=note, data={"deadline": due.isoformat() if due else None},
                    bump=False)
-    actions.post_card(ctx, item, notes=tuple(when.notes(ctx, deadline)) if deadline else ())
+    notes = tuple(when.notes(ctx, deadline)) if deadline else ()
+    actions.post_card(ctx, item, notes=notes + join_new_item(ctx, item, placement))  # `项目 NAME`: in a project
     return item
 
 
@@ -93,6 +97,7 @@ def _deadline(ctx: Ctx, head: str, phrase: str | None) -> tuple[str, Reading | N
 
 
 def cmd_todo(ctx: Ctx, rest: str) -> None:
+    rest, placement = take_project(session=ctx.session, chat=ctx.chat, text=rest, lang=ctx.lang)
     flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @bob …", "… 标准：ok 紧急"
     refs, rest = _people(ctx, rest, "todo", "need_owner")
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@bob 紧急 …", "@a @b 各一项 …"
@@ -114,7 +119,7 @@ def cmd_todo(ctx: Ctx, rest: str) -> None:
     for target in dict.fromkeys(targets):
         _create(ctx, kind="action", target=target, title=head, deadline=deadline,
                 standard=parts.get("standard") or None, approver=approver, note=note,
-                urgency=_urgency(flags))
+                urgency=_urgency(flags), placement=placement)
 
 
 def _example(ctx: Ctx, refs: list[grammar.MentionRef], head: str) -> str:
@@ -147,6 +152,7 @@ def _approver(ctx: Ctx, segment: str):
 
 
 def cmd_ask(ctx: Ctx, rest: str) -> None:
+    rest, placement = take_project(session=ctx.session, chat=ctx.chat, text=rest, lang=ctx.lang)
     flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @技术部 …", "… 截止 明天 紧急"
     refs, rest = _people(ctx, rest, "ask", "need_target")
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@技术部 紧急 …"
@@ -159,4 +165,5 @@ def cmd_ask(ctx: Ctx, rest: str) -> None:
     _one_each(ctx, refs, flags, "ask", rest)
     targets = [resolve_target(ctx, ref) for ref in refs]
     for target in dict.fromkeys(targets):
-        _create(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags))
+        _create(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags),
+                placement=placement)

@@ -34,6 +34,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "weekly": ("周报",),
     "snooze": ("稍后", "later"),
     "help": ("帮助", "?"),
+    "project": ("项目", "proj"),
+    "milestone": ("里程碑", "ms"),
+    "link": ("关联", "加入项目"),
+    "after": ("依赖", "depends", "dep"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import render
+from bot.projects import strings as project_strings
 
 USAGE: dict[str, tuple[str, str]] = {
     "todo": (
@@ -176,3 +177,8 @@ def t(lang: str, key: str, /, **kw: object) -> str:
 
 def usage(lang: str, name: str) -> str:
     return t(lang, "usage", usage=render(USAGE, lang, name))
+
+
+# Each domain keeps its own usage and summary texts; /help lists them all.
+USAGE.update(project_strings.USAGE)
+SUMMARY.update(project_strings.SUMMARY)
