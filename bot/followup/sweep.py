@@ -23,6 +23,7 @@ from bot.followup import digests, noise, weekly
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
 from bot.policy import Policy, for_chat
+from bot.projects import critical
 from bot.projects import weekly as project_weekly
 from storage.models import Chat, Department, DepartmentMember, Item, ItemEvent, Reminder
 from storage.outbox import dialect_insert, enqueue_many
@@ -296,11 +297,12 @@ def _build_dailies(session: Session, dailies: list[_Digest], now: datetime) -> N
             by_since[previous.get(d.chat.id) or now - timedelta(days=1)].append(d)
         for since, part in by_since.items():
             rows = digests.page_history(session, [d.chat.id for d in part], since, digests.MOVED, due_at)
+            edges = critical.edges_of_chats(session, [d.chat.id for d in part])
             for d in part:
                 cal = calendar_for(d.policy.calendar)
                 try:
                     d.card = digests.daily_card(items=items[d.chat.id], moved_rows=rows[d.chat.id], since=since,
-                                                now=now, lang=d.policy.lang, calendar=cal)
+                                                now=now, lang=d.policy.lang, calendar=cal, edges=edges)
                 except SQLAlchemyError:
                     raise
                 except Exception:
