@@ -146,7 +146,7 @@ def _list(ctx: Ctx) -> None:
 def _close(ctx: Ctx, project: Project) -> None:
     if project.status != "open":
         raise UserError(t(ctx.lang, "e.already_closed", name=project.name))
-    rules.check_steer(ctx, project, "a.close")
+    rules.check_steer(ctx, project, "steer.close")
     project.status, project.closed_at, project.closed_by_id = "closed", ctx.now, ctx.actor.id
     left = sum(1 for i, _ in store.project_items(ctx.session, project) if i.status not in FINAL)
     ctx.reply(t(ctx.lang, "closed", name=project.name, actor=at(ctx.actor),
@@ -166,7 +166,8 @@ def _which_project(ctx: Ctx, example: str) -> Project:
 
 
 def cmd_milestone(ctx: Ctx, rest: str) -> None:
-    text, placement = marker.take_project(session=ctx.session, chat=ctx.chat, text=rest.strip(), lang=ctx.lang)
+    text, placement = marker.take_project(session=ctx.session, chat=ctx.chat, text=rest.strip(), lang=ctx.lang,
+                                          action="a.milestone")
     name, _, date = text.partition(" ")
     if not name:
         raise UserError(t(ctx.lang, "milestone.need_name") + "\n" + usage(ctx.lang, "milestone"))
@@ -176,7 +177,7 @@ def cmd_milestone(ctx: Ctx, rest: str) -> None:
     due = when.read(ctx, date.strip())
     word = "/里程碑" if ctx.lang != "en" else "/milestone"
     project = placement.project if placement else _which_project(ctx, f"{word} {text}")
-    rules.check_steer(ctx, project, "a.milestone")
+    rules.check_steer(ctx, project, "steer.milestone")
     if store.find_milestone(project, name) is not None:
         raise UserError(t(ctx.lang, "milestone.exists", project=project.name, name=name))
     project.milestones.append(Milestone(name=name, due_at=due.when, created_at=ctx.now, creator_id=ctx.actor.id))

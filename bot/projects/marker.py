@@ -23,6 +23,7 @@ _BEFORE = r"(?<![^\s,，;；、(（【\[])"  # at the start, or after a space or
 _NAME = r"「[^」\s]+」|“[^”\s]+”|\"[^\"\s]+\"|[^\s「“\"]+"
 MARKER = re.compile(_BEFORE + r"(项目|project)(\s*[:：]\s*|\s+)(" + _NAME + r")(?=[\s,，;；。]|$)", re.IGNORECASE)
 SLASH = re.compile(r"[/／]")
+LEADING_PEOPLE = re.compile(r"<@[^>]*>|@\S+")
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def resolve(session: Session, chat: Chat, word: str, lang: str, *, action: str =
     return Placement(project, milestone)
 
 
-def take_project(*, session: Session, chat: Chat, text: str, lang: str) -> tuple[str, Placement | None]:
+def take_project(*, session: Session, chat: Chat, text: str, lang: str,
+                 action: str = "a.link") -> tuple[str, Placement | None]:
     """The line without its project marker, and where the marker puts the item (None: no marker).
 
     Raises UserError (nothing is changed) for a marker plainly meant that names no open project
@@ -81,11 +83,12 @@ def take_project(*, session: Session, chat: Chat, text: str, lang: str) -> tuple
         known = store.find_project(session, chat, name) is not None
         colon = bool(m.group(2).strip())
         at_end = not text[m.end():].strip(" ,，;；。")
-        chinese_at_start = m.group(1) == "项目" and not text[:m.start()].strip(" ,，;；、(（【[")
+        # at the start of the task: only the people it is for (@lee, a mention token) before it
+        chinese_at_start = m.group(1) == "项目" and not LEADING_PEOPLE.sub("", text[:m.start()]).strip(" ,，;；、(（【[")
         if known or colon or at_end or chinese_at_start:
             chosen = m
     if chosen is None:
         return text, None
-    placement = resolve(session, chat, chosen.group(3), lang)
+    placement = resolve(session, chat, chosen.group(3), lang, action=action)
     rest = (text[:chosen.start()].rstrip(" ,，;；、") + " " + text[chosen.end():].lstrip(" ,，;；。")).strip()
     return rest, placement

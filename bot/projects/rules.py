@@ -70,7 +70,7 @@ def check_steer(ctx: Ctx, project: Project, action: str) -> None:
     lead = project.lead_department
     head = t(ctx.lang, "e.closers_head", head=at(lead.head)) if lead and lead.head else ""
     raise UserError(t(ctx.lang, "e.only_closers", creator=at(project.creator), head=head,
-                      managers=t(ctx.lang, "e.closers_managers"), action=t(ctx.lang, action), name=project.name))
+                      managers=t(ctx.lang, "e.closers_managers"), action=t(ctx.lang, action, name=project.name)))
 
 
 def check_open(ctx: Ctx, project: Project, action: str) -> None:
