@@ -190,7 +190,11 @@ def cmd_milestone(ctx: Ctx, rest: str) -> None:
 def _item_refs(ctx: Ctx, rest: str, command: str) -> tuple[list[Item], str]:
     items: list[Item] = []
     while True:
-        number, after = grammar.take_item_ref(rest.strip())
+        rest = rest.strip()
+        bare = rest[:1] not in ("#", "＃")
+        if bare and (items or store.find_project(ctx.session, ctx.chat, rest.split(" ")[0])):
+            break  # a bare number is an item only first, and only if no project is called so (618)
+        number, after = grammar.take_item_ref(rest)
         if number is None:
             break
         items.append(load_item(ctx, number))
@@ -221,14 +225,14 @@ def cmd_link(ctx: Ctx, rest: str) -> None:
         ctx.reply(t(ctx.lang, "unlinked", items=refs))
         return
     placement = marker.resolve(ctx.session, ctx.chat, words[0], ctx.lang)
-    lines = [t(ctx.lang, "linked", items=refs, where=placement.label())]
+    notes, moved = [], []
     for item in items:
         before = store.place(ctx.session, item=item, project=placement.project, milestone=placement.milestone,
                              by=ctx.actor, now=ctx.now)
-        if before is not None:
-            lines[0] += t(ctx.lang, "moved", old=before.name)
-        lines += late_for_milestone(ctx, item, placement.milestone)
-    ctx.reply("\n".join(lines))
+        moved += [before.name] if before is not None else []
+        notes += late_for_milestone(ctx, item, placement.milestone)
+    was = t(ctx.lang, "moved", old="、".join(dict.fromkeys(moved))) if moved else ""
+    ctx.reply("\n".join((t(ctx.lang, "linked", items=refs, where=placement.label(), moved=was), *notes)))
 
 
 def late_for_milestone(ctx: Ctx, item: Item, milestone: Milestone | None) -> list[str]:

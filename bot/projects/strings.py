@@ -111,7 +111,7 @@ T: dict[str, tuple[str, str]] = {
                       "There are several projects here ({names}); say which, e.g.:\n{example}"),
     "no_project_yet": ("本群还没有项目，先创建一个：\n{usage}", "There is no project here yet; create one first:\n{usage}"),
     # linking
-    "linked": ("📁 {items} 已加入项目「{where}」。", "📁 {items} now in project {where}."),
+    "linked": ("📁 {items} 已加入项目「{where}」{moved}。", "📁 {items} now in project {where}{moved}."),
     "moved": ("（原属项目「{old}」）", " (was in {old})"),
     "unlinked": ("📁 {items} 已移出项目。", "📁 {items} taken out of its project."),
     "not_linked": ("#{id} 不在任何项目中。", "#{id} is in no project."),
