@@ -69,6 +69,12 @@ def late_reason(lang: str, item: Item) -> str:
     return said[-1] if said else t(lang, "reason_none")
 
 
+def _risk_reason(lang: str, item: Item) -> str:
+    """"：why" from the latest risk mark, if one was given."""
+    said = [r.note for r in item.history if r.action in ("risk", "block") and r.note and r.actor_id]
+    return ("：" if lang != "en" else ": ") + said[-1] if said else ""
+
+
 def _days(item: Item, now: datetime, calendar: WorkCalendar) -> int:
     assert item.deadline is not None
     return max(1, calendar.working_days_between(item.deadline, now))
@@ -92,8 +98,7 @@ def attention(snap: Snapshot, *, lang: str, now: datetime, calendar: WorkCalenda
     risks = take(sorted([(i, t(lang, "risk.line", id=i.number, title=i.title,
                                 cause=glue.join(critical.cause_text(lang, c, now, calendar) for c in causes)))
                          for i, causes in chained], key=lambda p: p[0].number)
-                 + [(i, _line(lang, "line.high", i, reason=f"：{i.blocker_reason}" if i.blocker_reason and lang != "en"
-                              else f": {i.blocker_reason}" if i.blocker_reason else ""))
+                 + [(i, _line(lang, "line.high", i, reason=_risk_reason(lang, i)))
                     for i in active if i.risk == "high" and i.status != "blocked"])
     coordination = take([(i, _line(lang, "line.blocked", i, reason=i.blocker_reason or "—")) if i.status == "blocked"
                          else (i, _line(lang, "line.unanswered", i)) for i in active
