@@ -262,7 +262,7 @@ def cmd_after(ctx: Ctx, rest: str) -> None:
     if off:
         if not critical.remove(ctx.session, item=first, depends_on=second):
             raise UserError(t(ctx.lang, "dep.absent", n=n, m=m))
-        ctx.reply(t(ctx.lang, "dep.removed", n=n, m=m), item_ids=(first.id,))
+        ctx.reply(t(ctx.lang, "dep.removed", n=n, m=m))
         return
     if first.status in FINAL:
         raise UserError(t(ctx.lang, "dep.finished", n=n, status=status_label(ctx.lang, first.kind, first.status)))
@@ -281,4 +281,4 @@ def cmd_after(ctx: Ctx, rest: str) -> None:
     risk = critical.causes(first, edges, known, ctx.now)
     shown = "".join(t(ctx.lang, "dep.now_at_risk", cause=critical.cause_text(ctx.lang, c, ctx.now, ctx.calendar))
                     for c in risk)
-    ctx.reply(t(ctx.lang, "dep.added", n=n, m=m, title=second.title, risk=shown), item_ids=(first.id,))
+    ctx.reply(t(ctx.lang, "dep.added", n=n, m=m, title=second.title, risk=shown))

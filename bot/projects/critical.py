@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.deadlines import format_deadline
@@ -66,8 +67,8 @@ def add(session: Session, *, item: Item, depends_on: Item, by: User, now: dateti
 
 
 def remove(session: Session, *, item: Item, depends_on: Item) -> bool:
-    return bool(session.execute(delete(ItemDependency).where(
-        ItemDependency.item_id == item.id, ItemDependency.depends_on_id == depends_on.id)).rowcount)
+    return bool(cast(CursorResult[Any], session.execute(delete(ItemDependency).where(
+        ItemDependency.item_id == item.id, ItemDependency.depends_on_id == depends_on.id))).rowcount)
 
 
 def neighbours(session: Session, item: Item) -> tuple[list[Item], list[Item]]:

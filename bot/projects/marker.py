@@ -64,9 +64,9 @@ def resolve(session: Session, chat: Chat, word: str, lang: str, *, action: str =
     milestone = store.find_milestone(project, milestone_name)
     if milestone is None:
         names = "、".join(m.name for m in project.milestones)
-        known = (t(lang, "e.known_milestones", names=names) if names else
-                 t(lang, "e.known_milestones_none", name=milestone_name, project=project.name))
-        raise UserError(t(lang, "e.no_milestone", project=project.name, name=milestone_name, known=known))
+        hint = (t(lang, "e.known_milestones", names=names) if names else
+                t(lang, "e.known_milestones_none", name=milestone_name, project=project.name))
+        raise UserError(t(lang, "e.no_milestone", project=project.name, name=milestone_name, known=hint))
     return Placement(project, milestone)
 
 

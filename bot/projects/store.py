@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Chat, Item, Milestone, Project, ProjectItem, User
@@ -48,7 +49,7 @@ def place(session: Session, *, item: Item, project: Project, milestone: Mileston
 
 
 def unplace(session: Session, item: Item) -> bool:
-    return bool(session.execute(delete(ProjectItem).where(ProjectItem.item_id == item.id)).rowcount)
+    return bool(cast(CursorResult[Any], session.execute(delete(ProjectItem).where(ProjectItem.item_id == item.id))).rowcount)
 
 
 def project_items(session: Session, project: Project) -> list[tuple[Item, int | None]]:

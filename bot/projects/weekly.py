@@ -59,7 +59,8 @@ def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]],
     keys = {p.id: report_key(p, by_chat[p.chat_id][1], by_chat[p.chat_id][0]) for p in projects}
     sent = set(session.scalars(select(Reminder.key).where(Reminder.key.in_(list(keys.values()))))) if keys else set()
     done: dict[int, int] = {}
-    claims, cards = [], {}
+    claims: list[dict] = []
+    cards: dict[int, Card | None] = {}
     for project in projects:
         if keys[project.id] in sent or done.get(project.chat_id) == -1:
             continue
