@@ -59,7 +59,10 @@ def cmd_project(ctx: Ctx, rest: str) -> None:
             snap = view.snapshot(ctx.session, project)
             build = view.project_card if sub == "show" else view.weekly_card
             card = build(snap, lang=ctx.lang, now=ctx.now, calendar=ctx.calendar)
-            ctx.reply(t(ctx.lang, "empty")) if card is None else ctx.reply(card=card)
+            if card is None:
+                ctx.reply(t(ctx.lang, "empty"))
+            else:
+                ctx.reply(card=card)
 
 
 def _named(ctx: Ctx, text: str) -> Project:
@@ -68,9 +71,7 @@ def _named(ctx: Ctx, text: str) -> Project:
         raise UserError(t(ctx.lang, "need_project") + "\n" + usage(ctx.lang, "project"))
     project = store.find_project(ctx.session, ctx.chat, name)
     if project is None:
-        known = [p.name for p in store.projects_of(ctx.session, ctx.chat, open_only=True)]
-        hint = t(ctx.lang, "e.known", names="、".join(known)) if known else t(ctx.lang, "e.known_none", name=name)
-        raise UserError(t(ctx.lang, "e.no_project", name=name, known=hint))
+        raise marker.no_such_project(ctx.session, ctx.chat, name, ctx.lang)
     return project
 
 
@@ -102,7 +103,7 @@ def _new(ctx: Ctx, text: str) -> None:
     ctx.session.flush()
     snap = view.Snapshot(project, [], {}, {}, {})
     notes = tuple(when.notes(ctx, deadline)) if deadline else ()
-    ctx.reply(card=Card(title=t(ctx.lang, "created", name=name), fields=tuple(view._fields(snap, ctx.lang, ctx.calendar)),
+    ctx.reply(card=Card(title=t(ctx.lang, "created", name=name), fields=tuple(view.fields(snap, ctx.lang, ctx.calendar)),
                         lines=(*notes, t(ctx.lang, "how_to_join", name=name))))
 
 

@@ -20,7 +20,7 @@ from bot.projects.strings import t
 from storage.models import Chat, Milestone, Project
 
 _BEFORE = r"(?<![^\s,，;；、(（【\[])"  # at the start, or after a space or punctuation
-_NAME = r"「[^」\s]+」|“[^”\s]+”|\"[^\"\s]+\"|[^\s「“\"]+"
+_NAME = r"「[^」\s]+」|“[^”\s]+”|\"[^\"\s]+\"|[^\s「“\",，;；。、]+"
 MARKER = re.compile(_BEFORE + r"(项目|project)(\s*[:：]\s*|\s+)(" + _NAME + r")(?=[\s,，;；。]|$)", re.IGNORECASE)
 SLASH = re.compile(r"[/／]")
 LEADING_PEOPLE = re.compile(r"<@[^>]*>|@\S+")
@@ -49,14 +49,19 @@ def split_name(word: str) -> tuple[str, str | None]:
     return project, milestone
 
 
+def no_such_project(session: Session, chat: Chat, name: str, lang: str) -> UserError:
+    """The refusal for a name no project of the chat has: it names those there are, or how to create it."""
+    known = [p.name for p in store.projects_of(session, chat, open_only=True)]
+    hint = t(lang, "e.known", names="、".join(known)) if known else t(lang, "e.known_none", name=name)
+    return UserError(t(lang, "e.no_project", name=name, known=hint))
+
+
 def resolve(session: Session, chat: Chat, word: str, lang: str, *, action: str = "a.link") -> Placement:
     """`NAME` or `NAME/MILESTONE` of an open project of the chat, or a refusal naming what exists."""
     name, milestone_name = split_name(word)
     project = store.find_project(session, chat, name)
     if project is None:
-        known = [p.name for p in store.projects_of(session, chat, open_only=True)]
-        hint = t(lang, "e.known", names="、".join(known)) if known else t(lang, "e.known_none", name=name)
-        raise UserError(t(lang, "e.no_project", name=name, known=hint))
+        raise no_such_project(session, chat, name, lang)
     if project.status != "open":
         raise UserError(t(lang, "e.project_closed", name=project.name, action=t(lang, action)))
     if milestone_name is None:

@@ -92,36 +92,35 @@ def attention(snap: Snapshot, *, lang: str, now: datetime, calendar: WorkCalenda
 
     late = take([(i, _line(lang, "line.late", i, days=_days(i, now, calendar), reason=late_reason(lang, i)))
                  for i in active if rules.is_late(i, now)])
-    chained = [(i, causes) for i, causes in critical.at_risk(list(snap.known.values()), snap.edges, now)
-               if i.id in snap.milestone_of]
-    glue = "；" if lang != "en" else "; "
-    risks = take(sorted([(i, t(lang, "risk.line", id=i.number, title=i.title,
-                                cause=glue.join(critical.cause_text(lang, c, now, calendar) for c in causes)))
-                         for i, causes in chained], key=lambda p: p[0].number)
-                 + [(i, _line(lang, "line.high", i, reason=_risk_reason(lang, i)))
-                    for i in active if i.risk == "high" and i.status != "blocked"])
-    coordination = take([(i, _line(lang, "line.blocked", i, reason=i.blocker_reason or "—")) if i.status == "blocked"
-                         else (i, _line(lang, "line.unanswered", i)) for i in active
-                         if i.status == "blocked" or (i.kind == "request" and i.status == "open"
-                                                      and i.acknowledged_at is None)])
+    # At risk because of what they wait for (the project's items only; the cause may lie outside it).
+    chained = critical.risk_lines(lang, list(snap.known.values()), snap.edges, now, calendar)
+    marked = [(i, _line(lang, "line.high", i, reason=_risk_reason(lang, i)))
+              for i in active if i.risk == "high" and i.status != "blocked"]
+    risks = take(sorted([(i, text) for i, text in chained if i.id in snap.milestone_of], key=lambda p: p[0].number)
+                 + marked)
+    unanswered = [i for i in active if i.kind == "request" and i.status == "open" and i.acknowledged_at is None]
+    coordination = take([(i, _line(lang, "line.blocked", i, reason=i.blocker_reason or "—"))
+                         for i in active if i.status == "blocked"]
+                        + [(i, _line(lang, "line.unanswered", i)) for i in unanswered])
     return _section(lang, "s.late", late) + _section(lang, "s.risks", risks) + _section(lang, "s.coordination", coordination)
 
 
-def _fields(snap: Snapshot, lang: str, calendar: WorkCalendar) -> list[tuple[str, str]]:
+def fields(snap: Snapshot, lang: str, calendar: WorkCalendar) -> list[tuple[str, str]]:
+    """Goal, lead department (and its head), deadline, creator, progress, on-time rate."""
     p = snap.project
     percent, done, total = rules.progress(snap.items)
-    fields = [(t(lang, "f.goal"), p.goal)] if p.goal else []
+    out = [(t(lang, "f.goal"), p.goal)] if p.goal else []
     if p.lead_department is not None:
         head = f" · {at(p.lead_department.head)}" if p.lead_department.head else ""
-        fields.append((t(lang, "f.lead"), p.lead_department.name + head))
+        out.append((t(lang, "f.lead"), p.lead_department.name + head))
     if p.deadline is not None:
-        fields.append((t(lang, "f.deadline"), format_deadline(p.deadline, lang=lang, calendar=calendar)))
-    fields += [(t(lang, "f.creator"), at(p.creator)),
-               (t(lang, "f.progress"), t(lang, "progress", percent=percent, done=done, total=total)),
-               (t(lang, "f.on_time"), rules.rate(lang, snap.items))]
+        out.append((t(lang, "f.deadline"), format_deadline(p.deadline, lang=lang, calendar=calendar)))
+    out += [(t(lang, "f.creator"), at(p.creator)),
+            (t(lang, "f.progress"), t(lang, "progress", percent=percent, done=done, total=total)),
+            (t(lang, "f.on_time"), rules.rate(lang, snap.items))]
     if p.status != "open":
-        fields.append((t(lang, "f.status"), t(lang, "status.closed")))
-    return fields
+        out.append((t(lang, "f.status"), t(lang, "status.closed")))
+    return out
 
 
 def _milestone_lines(snap: Snapshot, *, lang: str, now: datetime, calendar: WorkCalendar,
@@ -155,7 +154,7 @@ def project_card(snap: Snapshot, *, lang: str, now: datetime, calendar: WorkCale
     lines = (_section(lang, "s.milestones" if snap.project.milestones else "s.items", lines) if lines
              else [t(lang, "empty")])
     lines += attention(snap, lang=lang, now=now, calendar=calendar)
-    return Card(title=t(lang, "show.title", name=snap.project.name), fields=tuple(_fields(snap, lang, calendar)),
+    return Card(title=t(lang, "show.title", name=snap.project.name), fields=tuple(fields(snap, lang, calendar)),
                 lines=tuple(lines))
 
 

@@ -31,6 +31,7 @@ def test_the_marker_anywhere_in_the_line_leaves_title_and_deadline_intact(app):
 @pm: /todo @lee build the page by friday standard: QA ok project: summer
 @pm: /ask @Tech 确认排期 项目：「618大促」 截止 明天
 @pm: /todo @lee write the report by 2026-11-26 PROJECT 618大促
+@pm: /待办 @lee 紧急 项目 618大促，周四前完成切图
 """)
     assert placed(app) == [
         (1, "完成设计稿", "11-24", "618大促", "设计定稿"),
@@ -38,6 +39,7 @@ def test_the_marker_anywhere_in_the_line_leaves_title_and_deadline_intact(app):
         (3, "build the page", "11-27", "summer", None),
         (4, "确认排期", "11-24", "618大促", None),
         (5, "write the report", "11-26", "618大促", None),
+        (6, "完成切图", "11-26", "618大促", None),
     ]
     first = [b for b in bodies(out) if b.startswith("#1 行动项")][0]
     assert "📁 项目：618大促/设计定稿" in first and "完成标准：评审通过" in first

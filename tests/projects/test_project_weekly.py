@@ -60,7 +60,9 @@ def test_the_project_report_goes_once_at_the_weekly_time_to_the_group_managers_a
     ))
     assert "不在项目里" not in body
     # the chat's own weekly report still goes, once; no report for an empty or a closed project
-    assert sorted(w for w, _, b in messages(out) if b.startswith("📊 周报")) == ["#demo", "@boss"]
+    chat_weekly = [(w, b) for w, _, b in messages(out) if b.startswith("📊 周报")]
+    assert sorted(w for w, _ in chat_weekly) == ["#demo", "@boss"]
+    assert "【关键路径风险】\n#2 前端开发 · 因 #1「完成设计稿」逾期 2 个工作日而有风险" in chat_weekly[0][1]
     again = chat.run(":now 2026-11-27 18:30\n:now 2026-11-30 10:00")
     assert reports(again) == []
     with app.sessions() as s:
