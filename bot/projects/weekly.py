@@ -48,7 +48,10 @@ def messages(project: Project, card: Card, key: str, policy: Policy, now: dateti
 
 
 def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]], now: datetime) -> dict[int, int]:
-    """For chats whose weekly report is due (chat, policy, its moment): chat id -> messages queued (-1: failed)."""
+    """For chats whose weekly report is due (chat, policy, its moment): chat id -> messages queued.
+
+    -1: a project's report could not be made (a bug); the others went out, the chat is looked at again soon.
+    """
     if not due:
         return {}
     by_chat = {chat.id: (policy, due_at) for chat, policy, due_at in due}
@@ -59,10 +62,11 @@ def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]],
     keys = {p.id: report_key(p, by_chat[p.chat_id][1], by_chat[p.chat_id][0]) for p in projects}
     sent = set(session.scalars(select(Reminder.key).where(Reminder.key.in_(list(keys.values()))))) if keys else set()
     done: dict[int, int] = {}
+    failed: set[int] = set()  # chats with a report that could not be made: looked at again shortly
     claims: list[dict] = []
     cards: dict[int, Card | None] = {}
     for project in projects:
-        if keys[project.id] in sent or done.get(project.chat_id) == -1:
+        if keys[project.id] in sent:
             continue
         policy, due_at = by_chat[project.chat_id]
         try:
@@ -72,13 +76,12 @@ def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]],
             raise
         except Exception:
             log.exception("weekly report of project %s failed; the others go on", project.id)
-            done[project.chat_id] = -1
+            failed.add(project.chat_id)
             continue
         claims.append(dict(key=keys[project.id], kind=KIND, item_id=None, chat_id=project.chat_id, user_id=None,
                            at=due_at))
-    claims = [c for c in claims if done.get(c["chat_id"]) != -1]
     if not claims:
-        return done
+        return {chat_id: -1 for chat_id in failed}
     table = Reminder.__table__
     claimed = set(session.execute(dialect_insert(session)(table).on_conflict_do_nothing(index_elements=[table.c.key])
                                   .returning(table.c.key), claims).scalars())
@@ -91,4 +94,4 @@ def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]],
             owners += [project.chat_id] * len(found)
     for chat_id, stored in zip(owners, enqueue_many(session=session, msgs=msgs, now=now), strict=True):
         done[chat_id] = done.get(chat_id, 0) + stored
-    return done
+    return done | {chat_id: -1 for chat_id in failed}

@@ -93,3 +93,38 @@ def test_on_demand_and_in_english(app):
     assert said[2] == "No items in this project yet."
     assert said[-1].startswith("📁 Project report · P · 11-23 – 11-23\nProgress 0% (0/1 done), 0 completed this week, "
                                "0 late, on time so far —.")
+
+
+def test_a_second_sweep_of_the_same_moment_sends_nothing_more_and_one_failing_project_spares_the_others(
+        app, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import update
+
+    from bot.followup.due_index import REVIEW
+    from bot.projects import view
+    from storage.models import Chat
+
+    chat = driver(app, "2026-11-23 10:00")
+    chat.run("@pm: /项目 新建 A\n@pm: /项目 新建 B\n@pm: /todo @lee one by 2026-12-04 standard: ok project A\n"
+             "@pm: /todo @lee two by 2026-12-04 standard: ok project B\n:now 2026-11-27 16:00")
+    real = view.weekly_card
+
+    def failing_for_a(snap, **kw):
+        if snap.project.name == "A":
+            raise RuntimeError("a bug in one project's report")
+        return real(snap, **kw)
+
+    monkeypatch.setattr(view, "weekly_card", failing_for_a)
+    out = chat.run(":now 2026-11-27 17:00")
+    assert [b.split("\n")[0] for _, _, b in reports(out)] == ["📁 项目周报 · B · 11-23 – 11-27"]
+    monkeypatch.setattr(view, "weekly_card", real)
+    out = chat.run(":now 2026-11-27 17:02")  # the chat is looked at again a minute later
+    assert [b.split("\n")[0] for _, _, b in reports(out)] == ["📁 项目周报 · A · 11-23 – 11-27"]
+    with app.sessions.begin() as s:  # another replica, or a restart, looks at the chat again
+        s.execute(update(Chat).values(next_digest_at=REVIEW))
+    app.sweep(now=datetime(2026, 11, 27, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+    with app.sessions() as s:
+        keys = s.scalars(select(OutboxMessage.key).where(OutboxMessage.key.like("digest:project:%"))).all()
+    assert sorted(keys) == ["digest:project:1:2026-W48", "digest:project:2:2026-W48"]
