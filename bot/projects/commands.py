@@ -16,6 +16,7 @@ from bot.events import Card
 from bot.items.states import FINAL
 from bot.items.strings import status_label
 from bot.projects import critical, marker, rules, store, view
+from bot.projects.joining import late_for_milestone
 from bot.projects.strings import t
 from storage.models import Department, Item, Milestone, Project
 
@@ -234,15 +235,6 @@ def cmd_link(ctx: Ctx, rest: str) -> None:
         notes += late_for_milestone(ctx, item, placement.milestone)
     was = t(ctx.lang, "moved", old="、".join(dict.fromkeys(moved))) if moved else ""
     ctx.reply("\n".join((t(ctx.lang, "linked", items=refs, where=placement.label(), moved=was), *notes)))
-
-
-def late_for_milestone(ctx: Ctx, item: Item, milestone: Milestone | None) -> list[str]:
-    """A note when the item is due after the milestone it joins."""
-    if milestone is None or item.deadline is None or item.deadline <= milestone.due_at:
-        return []
-    fmt = lambda d: format_deadline(d, lang=ctx.lang, calendar=ctx.calendar)  # noqa: E731
-    return [t(ctx.lang, "after_milestone", id=item.number, deadline=fmt(item.deadline), name=milestone.name,
-              due=fmt(milestone.due_at))]
 
 
 def cmd_after(ctx: Ctx, rest: str) -> None:

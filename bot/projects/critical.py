@@ -71,14 +71,20 @@ def remove(session: Session, *, item: Item, depends_on: Item) -> bool:
         ItemDependency.item_id == item.id, ItemDependency.depends_on_id == depends_on.id))).rowcount)
 
 
+def waits_for(session: Session, item: Item) -> list[Item]:
+    """What `item` waits for directly, by number."""
+    other = aliased(Item)
+    return list(session.scalars(select(other).join(ItemDependency, ItemDependency.depends_on_id == other.id)
+                                .where(ItemDependency.item_id == item.id).order_by(other.number)))
+
+
 def neighbours(session: Session, item: Item) -> tuple[list[Item], list[Item]]:
     """(what `item` waits for, what waits for it), by number."""
     other = aliased(Item)
-    waits = session.scalars(select(other).join(ItemDependency, ItemDependency.depends_on_id == other.id)
-                            .where(ItemDependency.item_id == item.id).order_by(other.number))
+    waits = waits_for(session, item)
     needed = session.scalars(select(other).join(ItemDependency, ItemDependency.item_id == other.id)
                              .where(ItemDependency.depends_on_id == item.id).order_by(other.number))
-    return list(waits), list(needed)
+    return waits, list(needed)
 
 
 @dataclass(frozen=True)

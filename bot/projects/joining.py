@@ -6,12 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.context import Ctx
+from bot.deadlines import format_deadline
 from bot.items.strings import status_label
 from bot.projects import critical, store
-from bot.projects.commands import late_for_milestone
 from bot.projects.marker import Placement
+from bot.projects.rules import ACTIVE
 from bot.projects.strings import t
-from storage.models import Item
+from storage.models import Item, Milestone
 
 
 def join_new_item(ctx: Ctx, item: Item, placement: Placement | None) -> tuple[str, ...]:
@@ -21,6 +22,22 @@ def join_new_item(ctx: Ctx, item: Item, placement: Placement | None) -> tuple[st
     store.place(ctx.session, item=item, project=placement.project, milestone=placement.milestone,
                 by=ctx.actor, now=ctx.now)
     return (t(ctx.lang, "joined", where=placement.label()), *late_for_milestone(ctx, item, placement.milestone))
+
+
+def late_for_milestone(ctx: Ctx, item: Item, milestone: Milestone | None) -> list[str]:
+    """A note when the item is due after the milestone it joins."""
+    if milestone is None or item.deadline is None or item.deadline <= milestone.due_at:
+        return []
+    fmt = lambda d: format_deadline(d, lang=ctx.lang, calendar=ctx.calendar)  # noqa: E731
+    return [t(ctx.lang, "after_milestone", id=item.number, deadline=fmt(item.deadline), name=milestone.name,
+              due=fmt(milestone.due_at))]
+
+
+def waiting_on(ctx: Ctx, item: Item) -> list[str]:
+    """Reported done while something it waits for is unfinished: say so (it cannot really be finished)."""
+    return [t(ctx.lang, "done_waiting", id=item.number, dep=d.number, title=d.title,
+              status=status_label(ctx.lang, d.kind, d.status))
+            for d in critical.waits_for(ctx.session, item) if d.status in ACTIVE]
 
 
 def show_lines(ctx: Ctx, item: Item) -> list[str]:

@@ -133,6 +133,8 @@ T: dict[str, tuple[str, str]] = {
     "dep.need_two": ("请写两个事项编号：先写要等待的，再写它依赖的。", "Give two item numbers: the one that waits, then the one it waits for."),
     "dep.other_chat": ("#{n} 和 #{m} 不在同一个群，不能设依赖。", "#{n} and #{m} are in different chats; they cannot depend on each other."),
     "dep.finished": ("#{n} 状态为「{status}」，不需要再设依赖。", "#{n} is already {status}; no dependency needed."),
+    "done_waiting": ("⛓ 注意：#{id} 要等的 #{dep}「{title}」还没完成（{status}），验收前请确认。",
+                     "⛓ Note: #{id} waits for #{dep} \"{title}\", which is not finished ({status}); check before confirming."),
     "dep.now_at_risk": ("\n⚠️ {cause}", "\n⚠️ {cause}"),
     # refusals
     "e.no_project": ("本群没有项目「{name}」。{known}", "There is no project \"{name}\" here. {known}"),

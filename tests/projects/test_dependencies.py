@@ -86,3 +86,8 @@ def test_a_late_dependency_and_one_due_after_it(app):
     assert "⚠️ Critical path: at risk: #1 \"design\" is 1 working days late" in en
     out = chat.run("@lee: /完成 #1\n@pm: /show #3")
     assert "Critical path" not in last(out)  # done: it no longer holds anyone up
+    out = chat.run("@lee: /done #2")  # it waits for #4, still open: said, not refused
+    assert ("⛓ Note: #2 waits for #4 \"copy\", which is not finished (open); check before confirming."
+            in bodies(out)[0])
+    out = chat.run("@lee: /done #3")
+    assert bodies(out)[0].startswith("🎉 #3") and "Note:" not in bodies(out)[0]
