@@ -24,6 +24,7 @@ from bot.issues import commands as issue_commands
 from bot.items import actions, proposals
 from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
+from bot.projects import commands as project_commands
 from bot.retro import commands as retro_commands
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
@@ -64,6 +65,10 @@ COMMANDS: dict[str, Handler] = {
     "raci": roles.cmd_raci,
     "approve": roles.cmd_approve,
     "decline": roles.cmd_decline,
+    "project": project_commands.cmd_project,
+    "milestone": project_commands.cmd_milestone,
+    "link": project_commands.cmd_link,
+    "after": project_commands.cmd_after,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 

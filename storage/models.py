@@ -473,3 +473,73 @@ class DeadlineProposal(Base):
     item: Mapped[Item] = relationship()
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+# -- Projects (协同项目): projects, milestones, the items in them, dependencies between items ----
+class Project(Base):
+    """A cross-department project of one chat: its goal, lead department and deadline."""
+
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("chat_id", "name", name="uq_projects_chat_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    goal: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    creator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    chat: Mapped[Chat] = relationship()
+    creator: Mapped[User] = relationship(foreign_keys=[creator_id])
+    lead_department: Mapped[Department | None] = relationship()
+    milestones: Mapped[list[Milestone]] = relationship(
+        order_by="(Milestone.due_at, Milestone.id)", cascade="all, delete-orphan", back_populates="project")
+
+
+class Milestone(Base):
+    """A milestone (里程碑) of a project: late when any of its items is."""
+
+    __tablename__ = "project_milestones"
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_project_milestones_project_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    creator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    project: Mapped[Project] = relationship(back_populates="milestones")
+
+
+class ProjectItem(Base):
+    """An item's place in a project (one project per item), and in one of its milestones."""
+
+    __tablename__ = "project_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("project_milestones.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    project: Mapped[Project] = relationship()
+    item: Mapped[Item] = relationship()
+    milestone: Mapped[Milestone | None] = relationship()
+
+
+class ItemDependency(Base):
+    """`item` cannot really finish before `depends_on` (the critical path, 关键路径)."""
+
+    __tablename__ = "item_dependencies"
+    __table_args__ = (UniqueConstraint("item_id", "depends_on_id", name="uq_item_dependencies_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

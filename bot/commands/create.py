@@ -18,6 +18,8 @@ from bot.directory import Target, counterpart, find_department
 from bot.items import actions
 from bot.items import strings as item_strings
 from bot.items.numbers import next_number
+from bot.projects import Placement, take_project
+from bot.projects.joining import join_new_item
 from storage.models import Item, User
 
 DEADLINE = r"截止(?:时间|日期)?\s*[:：]?|(?<!\S)(?:by|due|deadline:?)(?=\s)"
@@ -59,12 +61,13 @@ class TodoLine:
     note: str | None
     urgency: str
     fields: request_fields.RequestFields | None = None  # goal, cooperating departments, channel
+    placement: Placement | None = None  # `项目 NAME[/MILESTONE]`: the project (and milestone) it joins
 
 
 def create_item(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Reading | None,
                 standard: str | None = None, urgency: str = "normal", approver=None, note: str | None = None,
                 minutes_id: int | None = None, card: bool = True,
-                fields: request_fields.RequestFields | None = None) -> Item:
+                fields: request_fields.RequestFields | None = None, placement: Placement | None = None) -> Item:
     """`note`: words the grammar found no field for; kept on the creation record, shown on the card.
     `card`: post the item's card now (minutes post theirs under the minutes card)."""
     now = ctx.now
@@ -85,8 +88,10 @@ def create_item(ctx: Ctx, *, kind: str, target: Target, title: str, deadline: Re
     actions.record(session=ctx.session, item=item, actor=ctx.actor, action="created", now=now,
                    from_status=None, note=note, data={"deadline": due.isoformat() if due else None},
                    bump=False)
+    joined = join_new_item(ctx, item, placement)  # `项目 NAME`: in a project
     if card:
-        actions.post_card(ctx, item, notes=tuple(when.notes(ctx, deadline)) if deadline else ())
+        notes = tuple(when.notes(ctx, deadline)) if deadline else ()
+        actions.post_card(ctx, item, notes=notes + joined)
     return item
 
 
@@ -130,11 +135,12 @@ def cmd_todo(ctx: Ctx, rest: str) -> None:
     for target in line.targets:
         create_item(ctx, kind="action", target=target, title=line.title, deadline=line.deadline,
                     standard=line.standard, approver=line.approver, note=line.note, urgency=line.urgency,
-                    fields=line.fields)
+                    fields=line.fields, placement=line.placement)
 
 
 def read_todo(ctx: Ctx, rest: str, *, deadline_required: bool) -> TodoLine:
     """Read one /todo line (owner, task, deadline, standard, approver, flags); refuse what is missing."""
+    rest, placement = take_project(session=ctx.session, chat=ctx.chat, text=rest, lang=ctx.lang)
     flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @bob …", "… 标准：ok 紧急"
     refs, rest = _people(ctx, rest, "todo", "need_owner")
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@bob 紧急 …", "@a @b 各一项 …"
@@ -156,7 +162,7 @@ def read_todo(ctx: Ctx, rest: str, *, deadline_required: bool) -> TodoLine:
     targets = [resolve_target(ctx, ref) for ref in refs]
     return TodoLine(targets=tuple(dict.fromkeys(targets)), title=head, deadline=deadline,
                     standard=parts.get("standard") or None, approver=approver, note=note,
-                    urgency=_urgency(flags), fields=extra)
+                    urgency=_urgency(flags), fields=extra, placement=placement)
 
 
 def _example(ctx: Ctx, refs: list[grammar.MentionRef], head: str) -> str:
@@ -189,6 +195,7 @@ def _approver(ctx: Ctx, segment: str):
 
 
 def cmd_ask(ctx: Ctx, rest: str) -> None:
+    rest, placement = take_project(session=ctx.session, chat=ctx.chat, text=rest, lang=ctx.lang)
     flags, rest = grammar.take_flags(rest, FLAGS)  # "紧急 @技术部 …", "… 截止 明天 紧急"
     refs, rest = _people(ctx, rest, "ask", "need_target")
     more, rest = grammar.take_flags(rest, FLAGS | EACH, leading_only=True)  # "@技术部 紧急 …"
@@ -203,4 +210,4 @@ def cmd_ask(ctx: Ctx, rest: str) -> None:
     targets = [resolve_target(ctx, ref) for ref in refs]
     for target in dict.fromkeys(targets):
         create_item(ctx, kind="request", target=target, title=head, deadline=deadline, urgency=_urgency(flags),
-                    fields=extra)
+                    fields=extra, placement=placement)

@@ -45,6 +45,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "raci": ("角色", "roles"),
     "approve": ("同意",),
     "decline": ("拒绝",),
+    "project": ("项目", "proj"),
+    "milestone": ("里程碑", "ms"),
+    "link": ("关联", "加入项目"),
+    "after": ("依赖", "depends", "dep"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import render
 from bot.minutes import strings as minutes_strings
+from bot.projects import strings as project_strings
 
 USAGE: dict[str, tuple[str, str]] = {
     "todo": (
@@ -204,10 +205,10 @@ def usage(lang: str, name: str) -> str:
     return t(lang, "usage", usage=render(USAGE, lang, name))
 
 
-# The issue log and retrospectives keep their texts in their own domains; /help lists them too.
+# The issue log, retrospectives and projects keep their texts in their own domains; /help lists them too.
 from bot.issues import strings as _issues  # noqa: E402
 from bot.retro import strings as _retro  # noqa: E402
 
-for _domain in (_issues, _retro):
+for _domain in (_issues, _retro, project_strings):
     USAGE.update(_domain.USAGE)
     SUMMARY.update(_domain.SUMMARY)

@@ -16,6 +16,7 @@ from bot.i18n import render
 from bot.items import roles
 from bot.items import strings as item_strings
 from bot.items.render import OPEN_STATUSES, history_line, item_card, summary_line
+from bot.projects.joining import show_lines
 from storage.models import Item
 
 LIST_MODES = {"mine": ("我的", "我", "mine", "me"), "overdue": ("逾期", "超期", "overdue", "late"),
@@ -109,7 +110,7 @@ def _title(ctx: Ctx, titles: list[tuple[str, str]], n: int) -> str:
 
 def cmd_show(ctx: Ctx, rest: str) -> None:
     item, _ = item_and_rest(ctx, rest, "show")
-    history = [item_strings.t(ctx.lang, "show.history")]
+    history = show_lines(ctx, item) + [item_strings.t(ctx.lang, "show.history")]  # project, dependencies
     history += ["· " + history_line(row, lang=ctx.lang, calendar=ctx.calendar) for row in item.history]
     card = item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now, lines=tuple(history))
     ctx.reply(card=card, item_ids=(item.id,))

@@ -18,6 +18,7 @@ from bot.directory import at
 from bot.events import Card
 from bot.followup.strings import t
 from bot.items.strings import T as ITEM_T
+from bot.projects import critical
 from bot.worktime import WorkCalendar
 from storage.models import Chat, Item, ItemEvent, Reminder
 
@@ -151,12 +152,16 @@ def daily(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: W
     since = since or previous_daily(session, chat, as_of or now) or now - timedelta(days=1)
     items = chat_items(session, chat, *daily_items_filter(as_of or now))
     moved = history_since(session, chat, since, MOVED, as_of or now)
-    return daily_card(items=items, moved_rows=moved, since=since, now=now, lang=lang, calendar=calendar)
+    return daily_card(items=items, moved_rows=moved, since=since, now=now, lang=lang, calendar=calendar,
+                      edges=critical.edges_of_chats(session, [chat.id]))
 
 
 def daily_card(*, items: list[Item], moved_rows: list[ItemEvent], since: datetime, now: datetime, lang: str,
-               calendar: WorkCalendar) -> Card | None:
-    """The daily digest from what was loaded: the chat's items (by number) and its moved rows (by id)."""
+               calendar: WorkCalendar, edges: critical.Edges | None = None) -> Card | None:
+    """The daily digest from what was loaded: the chat's items (by number) and its moved rows (by id).
+
+    `edges`: the dependencies between items (projects' critical path), to say who is at risk because of whom.
+    """
     overdue, blocked = overdue_and_blocked(lang, items, now, calendar)
     horizon = calendar.end_of_working_day(calendar.next_working_day(now.astimezone(calendar.tz).date()))
     fmt = lambda d: format_deadline(d, lang=lang, calendar=calendar)  # noqa: E731
@@ -166,10 +171,12 @@ def daily_card(*, items: list[Item], moved_rows: list[ItemEvent], since: datetim
     unanswered = [line(lang, "line.simple", i) for i in items
                   if i.kind == "request" and i.status == "open" and i.acknowledged_at is None]
     moved = moved_lines(lang, moved_rows)
-    if not (overdue or due_soon or blocked or awaiting or unanswered or moved):
+    chained = [text for _, text in critical.risk_lines(lang, items, edges or {}, now, calendar)]
+    if not (overdue or due_soon or blocked or awaiting or unanswered or moved or chained):
         return None
     lines = (section(lang, "s.moved", moved) + section(lang, "s.overdue", overdue)
              + section(lang, "s.due_soon", due_soon) + section(lang, "s.blocked", blocked)
+             + section(lang, "s.critical", chained)
              + section(lang, "s.awaiting", awaiting) + section(lang, "s.unanswered", unanswered))
     day = now.astimezone(calendar.tz).strftime("%Y-%m-%d")
     local_since = since.astimezone(calendar.tz).strftime("%m-%d %H:%M")

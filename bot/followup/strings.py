@@ -119,6 +119,7 @@ T: dict[str, tuple[str, str]] = {
     "s.in_progress": ("进行中", "In progress"),
     "s.risks": ("风险", "Risks"),
     "s.coordination": ("需要协调", "Needs coordination"),
+    "s.critical": ("关键路径风险", "At risk on the critical path"),
     "line.overdue": ("#{id} {title} · {owner} · 逾期 {days} 个工作日", "#{id} {title} · {owner} · {days} working days late"),
     "line.due": ("#{id} {title} · {owner} · {deadline}", "#{id} {title} · {owner} · {deadline}"),
     "line.blocked": ("#{id} {title} · {owner} · {reason}", "#{id} {title} · {owner} · {reason}"),

@@ -24,6 +24,8 @@ from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
 from bot.issues.sweep import sweep_issues
 from bot.policy import Policy, for_chat
+from bot.projects import critical
+from bot.projects import weekly as project_weekly
 from storage.models import Chat, Department, DepartmentMember, Issue, Item, ItemEvent, Reminder
 from storage.outbox import dialect_insert, enqueue_many
 
@@ -138,6 +140,11 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int 
         policies[chat.id] = chat_policy(chat, policy_for)
     page = [c for c in chats if c.id in policies]
     done = _digests_page(session, page, now, policies)
+    # Each open project's weekly report (项目周报) goes with its chat's weekly report.
+    weeklies = [(d.chat, d.policy, d.due_at) for c in page for d in _digests_due(c, now, policies[c.id])
+                if d.kind == "weekly"]
+    for chat_id, n in project_weekly.queue_reports(session=session, due=weeklies, now=now).items():
+        done[chat_id] = -1 if min(n, done[chat_id]) < 0 else done[chat_id] + n
     for chat in page:
         queued += max(done[chat.id], 0)
         chat.next_digest_at = now + RETRY if done[chat.id] < 0 else _next_digest_at(policies[chat.id], now)
@@ -292,11 +299,12 @@ def _build_dailies(session: Session, dailies: list[_Digest], now: datetime) -> N
             by_since[previous.get(d.chat.id) or now - timedelta(days=1)].append(d)
         for since, part in by_since.items():
             rows = digests.page_history(session, [d.chat.id for d in part], since, digests.MOVED, due_at)
+            edges = critical.edges_of_chats(session, [d.chat.id for d in part])
             for d in part:
                 cal = calendar_for(d.policy.calendar)
                 try:
                     d.card = digests.daily_card(items=items[d.chat.id], moved_rows=rows[d.chat.id], since=since,
-                                                now=now, lang=d.policy.lang, calendar=cal)
+                                                now=now, lang=d.policy.lang, calendar=cal, edges=edges)
                 except SQLAlchemyError:
                     raise
                 except Exception:

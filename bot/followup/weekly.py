@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.events import Card
 from bot.followup.digests import ACTIVE, chat_items, days_late, history_since, line, section
 from bot.followup.strings import t
+from bot.projects import critical
 from bot.worktime import WorkCalendar
 from storage.models import Chat, Item, ItemEvent
 
@@ -58,6 +59,10 @@ def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: 
     def flag(item_id: int, text: str) -> str:
         return text + t(lang, "flag.moved_often", n=moves[item_id]) if moves[item_id] > 1 else text
 
+    # Items at risk because of what they wait for (projects' dependencies): said with the cause.
+    chained = critical.risk_lines(lang, items, critical.edges_of_chats(session, [chat.id]), now, calendar)
+    chained_text = {i.id: text for i, text in chained}
+
     def take(candidates: list[Item], render) -> list[str]:
         out = [flag(i.id, render(i)) for i in candidates if i.id not in listed]
         listed.update(i.id for i in candidates)
@@ -71,6 +76,7 @@ def weekly(*, session: Session, chat: Chat, now: datetime, lang: str, calendar: 
              or (i.kind == "request" and i.status == "open" and i.acknowledged_at is None)],
             lambda i: line(lang, "line.blocked", i, reason=i.blocker_reason) if i.status == "blocked"
             else line(lang, "line.unanswered", i))),
+        ("s.critical", take([i for i, _ in chained], lambda i: chained_text[i.id])),
         ("s.risks", take([i for i in active if i.risk == "high"], lambda i: line(lang, "line.simple", i))),
         ("s.changed", _changes(lang, [r for r in rows if r.action == "extend" and r.item_id not in listed], calendar,
                                flag)),

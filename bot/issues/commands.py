@@ -235,7 +235,7 @@ def or_issue(on_item: Handler, on_issue: Callable[[Ctx, Issue, str], None]) -> H
 
 
 ITEM_ONLY = ("progress", "block", "done", "confirm", "reject", "extend", "cancel", "risk", "standard",
-             "reassign", "snooze", "dispute", "raci", "approve", "decline")
+             "reassign", "snooze", "dispute", "raci", "approve", "decline", "link", "after")
 
 
 def with_issues(commands: dict[str, Handler]) -> dict[str, Handler]:

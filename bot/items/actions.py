@@ -17,6 +17,7 @@ from bot.events import Card, OutgoingMessage
 from bot.items import roles, states
 from bot.items.render import item_card
 from bot.items.strings import RISK, for_policy, pair, status_label, t
+from bot.projects.joining import waiting_on
 from storage.models import Item, ItemEvent, User
 
 
@@ -178,7 +179,8 @@ def done(ctx: Ctx, item: Item, note: str | None) -> None:
         item.acknowledged_at = ctx.now
     say(ctx, item, t(ctx.lang, "r.done", id=item.number, actor=at(ctx.actor), note=_note(ctx, note))
          + "\n" + t(ctx.lang, for_policy("card.await_confirm", ctx.policy), initiator=_checkers(item),
-                     id=item.number))
+                     id=item.number)
+         + "".join("\n" + line for line in waiting_on(ctx, item)))  # dependencies (projects) still unfinished
 
 
 def confirm(ctx: Ctx, item: Item, note: str | None = None) -> None:

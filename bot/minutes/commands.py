@@ -79,7 +79,7 @@ def _take(ctx: Ctx, record: Minutes, lines: list[create.TodoLine]) -> None:
             item = create.create_item(ctx, kind="action", target=target, title=line.title, deadline=line.deadline,
                                       standard=line.standard, approver=line.approver, note=line.note,
                                       urgency=line.urgency, minutes_id=record.id, card=False,
-                                      fields=line.fields)
+                                      fields=line.fields, placement=line.placement)
             notes = tuple(when.notes(ctx, line.deadline)) if line.deadline else ()
             made.append((item, notes))
     items = [item for item, _ in made]
