@@ -31,6 +31,7 @@ class Policy:
     snooze_max_working_days: int = 3  # longer than this is a new deadline: /extend
     reminder_gap_minutes: int = 60  # reminders to one person come at most this often (bundled meanwhile)
     minutes_confirm_working_days: int = 1  # owners confirm their lines of meeting minutes within N working days
+    emergency_rooms: bool = False  # /emergency --room may open a coordination group ([feishu]/[slack] setting)
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

@@ -91,6 +91,7 @@ class SlackSettings(Section):
     install_path: str = "/slack/install"  # the "Add to Slack" page
     redirect_uri_path: str = "/slack/oauth_redirect"
     redirect_uri: str = ""  # https://YOUR-HOST/slack/oauth_redirect, as in the app's OAuth settings
+    emergency_rooms: bool = False  # /emergency --room opens a private channel (needs groups:write, groups:read)
 
     @property
     def oauth(self) -> bool:
@@ -113,6 +114,7 @@ class FeishuSettings(Section):
     # adapter's defaults, e.g. {"LGTM" = "✅"}; an empty value ignores that reaction.
     reactions: dict[str, str] = Field(default_factory=dict)
     bot_open_id: str = ""  # found with /bot/v3/info when empty
+    emergency_rooms: bool = False  # /emergency --room opens a group chat (needs im:chat:create or im:chat)
 
     @property
     def configured(self) -> bool:
