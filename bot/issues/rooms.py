@@ -30,7 +30,7 @@ from storage.outbox import enqueue
 
 CREATE_ROOM = "create_room"
 ROOM_PLATFORMS = frozenset({"feishu", "slack"})  # where a bot may create a group and invite people
-FLAG = {"room": ("--room", "--群", "建群")}  # at either end, or bracketed anywhere: 【建群】
+FLAG: dict[str, tuple[str, ...]] = {"room": ("--room", "--群", "建群")}  # at either end, or bracketed anywhere: 【建群】
 
 
 def take_flag(text: str) -> tuple[bool, str]:
