@@ -63,7 +63,7 @@ def request(ctx: Ctx, issue: Issue, people: list[User], facts: list[str]) -> Out
         extra={"action": CREATE_ROOM, "issue": str(issue.id), "number": str(issue.number),
                "name": name if len(name) <= 60 else name[:59] + "…",
                "members": ",".join(p.user_id for p in people), "facts": "\n".join(body),
-               "opened": t(ctx.lang, "room.opened", id=issue.number)})
+               "opened": t(ctx.lang, "room.opened", id=issue.number), "lang": ctx.lang})
 
 
 def room_opened(session: Session, msg: OutgoingMessage, room_id: str, now: datetime) -> None:
@@ -75,9 +75,14 @@ def room_opened(session: Session, msg: OutgoingMessage, room_id: str, now: datet
     if issue is None or not room_id or issue.room_chat_id:
         return
     issue.room_chat_id = room_id
+    facts, lang = msg.extra["facts"], msg.extra.get("lang", "zh")
+    if issue.status != "open":  # what happened while the room was being made
+        facts += "\n" + t(lang, "f.status") + "：" + t(lang, f"status.{issue.status}") + " · " + (issue.result or "—")
+    elif issue.plan:
+        facts += "\n" + t(lang, "state.plan", plan=issue.plan)
     enqueue(session=session, now=now, msg=OutgoingMessage(
         key=f"room:facts:{msg.platform}:{issue.id}", platform=msg.platform, chat_id=room_id,
-        text=msg.extra["facts"], created_at=now))
+        text=facts, created_at=now))
     enqueue(session=session, now=now, msg=OutgoingMessage(
         key=f"room:opened:{msg.platform}:{issue.id}", platform=msg.platform, chat_id=issue.chat.chat_id,
         text=msg.extra["opened"], created_at=now))

@@ -5,7 +5,7 @@ their fakes in tests/feishu/test_feishu_rooms.py and tests/slack/test_slack_room
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -109,3 +109,28 @@ def test_without_the_flag_nothing_is_asked_of_the_platform(app):
     team = Team(app)
     team.say("pm", "/emergency checkout is down @bob")
     assert team.fake.rooms == [] and "协调群" not in team.fake.said("group")[-1]
+
+
+def test_the_rooms_reminders_reach_the_room_too(app):
+    team = Team(app)
+    team.say("pm", "/emergency checkout is down @bob --room")
+    room = team.fake.rooms[0][0]
+    app.sweep(now=NOW + timedelta(minutes=31))
+    while app.deliver(platform="feishu", sender=team.fake, now=NOW + timedelta(minutes=31)):
+        pass
+    pinged = "🆘 紧急事务 #1「checkout is down」30 分钟无人响应，已通知 <@bob|Bob> <@wang|Wang>。"
+    assert team.fake.said("group")[-1] == pinged and team.fake.said(room)[-1] == pinged
+
+
+def test_a_plan_made_before_the_room_exists_is_in_its_facts(app):
+    team = Team(app)  # nothing is delivered between the two commands: the room is not made yet
+    team.app.process(IncomingEvent(platform="feishu", event_id="x1", chat_id="group", user_id="pm", user_name="Pat",
+                                   kind=EventKind.MESSAGE, text="/emergency checkout is down --room",
+                                   addressed_to_bot=True, received_at=NOW), now=NOW)
+    team.app.process(IncomingEvent(platform="feishu", event_id="x2", chat_id="group", user_id="pm", user_name="Pat",
+                                   kind=EventKind.MESSAGE, text="/plan #1 roll back", addressed_to_bot=True,
+                                   received_at=NOW), now=NOW)
+    while app.deliver(platform="feishu", sender=team.fake, now=NOW):
+        pass
+    [(room, _)] = team.fake.rooms
+    assert team.fake.said(room)[0].endswith("\n方案：roll back")
