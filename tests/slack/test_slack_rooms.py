@@ -100,3 +100,22 @@ def test_switched_off_the_emergency_stands_and_the_reply_says_why(app, fake):
     assert "(No group opened: emergency groups are not turned on here (emergency_rooms = true in the config); " \
            "coordinate here.)" in reply
     assert fake.calls_to("conversations.create") == [] and emergency(app).room_chat_id is None
+
+
+def test_with_several_workspaces_the_new_channel_is_spoken_to_with_its_workspaces_token(app, fake):
+    from test_slack_oauth import CREDENTIALS, command, install
+
+    bot = HttpBot(app, fake, **CREDENTIALS)
+    try:
+        install(bot, "T2", "UBOT2")
+        form = command("T2", "C22", "U1", "1.1.a", "")
+        form["text"] = "emergency checkout is down <@U2|lee> --room"
+        assert bot.post_form(form).status_code == 200
+        bot.process()
+        while bot.deliver():
+            pass
+    finally:
+        bot.close()
+    [room] = fake.channels
+    assert emergency(app).room_chat_id == room and len(posts_in(fake, room)) == 1
+    assert set(fake.tokens_for("conversations.create") + fake.tokens_for("chat.postMessage")) == {"xoxb-T2"}
