@@ -34,8 +34,9 @@ class App:
         # Each platform has its own default language (Slack: English, Feishu and DingTalk: Chinese);
         # DingTalk robots see no reactions, so its texts point to the card buttons.
         self.policies = {
-            "slack": replace(self.policy, lang=settings.slack.lang),
-            "feishu": replace(self.policy, lang=settings.feishu.lang),
+            "slack": replace(self.policy, lang=settings.slack.lang, emergency_rooms=settings.slack.emergency_rooms),
+            "feishu": replace(self.policy, lang=settings.feishu.lang,
+                              emergency_rooms=settings.feishu.emergency_rooms),
             "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
         }
         self.engine = make_engine(db_url or settings.db_url())

@@ -92,6 +92,7 @@ class SlackSettings(Section):
     install_path: str = "/slack/install"  # the "Add to Slack" page
     redirect_uri_path: str = "/slack/oauth_redirect"
     redirect_uri: str = ""  # https://YOUR-HOST/slack/oauth_redirect, as in the app's OAuth settings
+    emergency_rooms: bool = False  # /emergency --room opens a private channel (needs groups:write, groups:read)
 
     @property
     def oauth(self) -> bool:
@@ -117,6 +118,7 @@ class FeishuSettings(Section):
     # Departments, heads and members from the contact directory (needs its read scopes; docs/feishu.md).
     directory_departments: bool = False
     directory_refresh_hours: float = Field(default=6, gt=0)
+    emergency_rooms: bool = False  # /emergency --room opens a group chat (needs im:chat:create or im:chat)
 
     @property
     def configured(self) -> bool:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.events import OutgoingMessage, mention, render_mentions
+from bot.issues import rooms
 from bot.ports import PermanentFailure, RetryLater, Sender
 from reminders import strings
 from storage import leases, outbox
@@ -33,6 +34,9 @@ NOTICE = "undeliverable:"  # key prefix of the notices that say a message was lo
 GONE_FOR = timedelta(days=1)  # a chat that refused a notice gets no other for this long
 PROCESS_ID = f"genjin-{uuid.uuid4().hex[:12]}"
 SKIP, HOLD = "skip", "hold"  # not sent now: the row is settled (its target goes on) / its target waits
+# Rows that ask the platform to do something other than post (extra["action"]): what the core
+# does with the id the platform gave back, in the transaction that records the row as sent.
+ACTIONS = {rooms.CREATE_ROOM: rooms.room_opened}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -81,6 +85,9 @@ def record(session: Session, ready: Ready, *, worker: str, now: datetime, platfo
         log.warning("lost the lease on %s while sending it", ready.key)
     if error is None:
         outbox.mark_sent(row=row, platform_message_id=platform_id or "", now=now)
+        done = ACTIONS.get(ready.msg.extra.get("action", ""))
+        if done is not None:
+            done(session, ready.msg, platform_id or "", now)
         return row.status
     if isinstance(error, RetryLater | PermanentFailure) and not ready.maybe_sent:
         row.sending_since = None  # the platform answered: this attempt posted nothing

@@ -386,6 +386,9 @@ class Issue(Base):
     escalations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The due index (as Item.next_due_at): when the sweep must next look at it; None: nothing left.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Emergencies opened with --room: the platform id of the coordination group, once it exists
+    # (a command typed there finds its emergency through it).
+    room_chat_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     chat: Mapped[Chat] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])

@@ -89,6 +89,20 @@ def test_every_policy_rule_can_be_set():
 
     from bot.policy import Policy
     from genjin.config import RulesSettings
-    # lang and calendar have sections of their own; buttons_only follows the platform.
-    settable = {f.name for f in fields(Policy)} - {"lang", "calendar", "buttons_only"}
+    # lang and calendar have sections of their own; buttons_only follows the platform, and
+    # emergency_rooms its section ([feishu] / [slack] emergency_rooms).
+    settable = {f.name for f in fields(Policy)} - {"lang", "calendar", "buttons_only", "emergency_rooms"}
     assert settable == set(RulesSettings.model_fields)
+
+
+def test_emergency_rooms_are_off_unless_a_platform_section_turns_them_on(tmp_path):
+    from genjin.app import App
+    from genjin.config import load_settings
+
+    app = App(load_settings(None, environ={"GENJIN_FEISHU_EMERGENCY_ROOMS": "true"}),
+              db_url=f"sqlite:///{tmp_path / 'rooms.sqlite3'}")
+    try:
+        assert app.policy_for("feishu").emergency_rooms is True
+        assert [app.policy_for(p).emergency_rooms for p in ("slack", "dingtalk", "console")] == [False] * 3
+    finally:
+        app.close()

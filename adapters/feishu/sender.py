@@ -18,6 +18,8 @@ from bot.ports import PermanentFailure
 log = logging.getLogger(__name__)
 
 MESSAGES = "/open-apis/im/v1/messages"
+CHATS = "/open-apis/im/v1/chats"
+ROOM_MEMBERS_MAX = 50  # Feishu takes at most 50 user ids when a chat is created
 UUID_NAMESPACE = uuid.UUID("6f1c1f2e-5d0b-4c55-9a57-1f0e6e7a9b21")  # fixed: same key, same uuid forever
 UUID_WINDOW = timedelta(minutes=55)  # Feishu dedupes a uuid for one hour; keep a margin
 UPDATE_WINDOW = timedelta(days=14) - timedelta(hours=1)  # JSON 2.0 cards can be PATCHed for 14 days
@@ -82,6 +84,8 @@ class FeishuSender:
         Feishu offers no way to look a post up by its uuid, so later than that a retry may
         show the message twice; that beats losing it, and is logged.
         """
+        if msg.extra.get("action") == "create_room":
+            return self._create_room(msg)
         if edit_of:
             sent = self.sent_at(edit_of)
             if sent is None or self._age(sent) < UPDATE_WINDOW:
@@ -94,6 +98,20 @@ class FeishuSender:
                              reply_to)
                   for part, (msg_type, content) in enumerate(split.contents(msg, self.lang))]
         return posted[0]
+
+    def _create_room(self, msg: OutgoingMessage) -> str:
+        """Create the emergency's group chat with its people (the bot creating it is its owner and
+        a member); returns the new chat_id. The uuid from the outbox key makes Feishu create it
+        once however often a lost answer makes us ask again (Feishu keeps it ten hours)."""
+        members = [m for m in msg.extra.get("members", "").split(",") if m][:ROOM_MEMBERS_MAX]
+        self.pacer.wait(CHATS)
+        answer = self.api.call("POST", CHATS, params={"user_id_type": "open_id", "uuid": send_uuid(msg.key)},
+                               json={"name": msg.extra.get("name") or msg.text, "user_id_list": members,
+                                     "chat_mode": "group", "chat_type": "private"})
+        chat_id = (answer.get("data") or {}).get("chat_id")
+        if not chat_id:
+            raise RuntimeError(f"feishu answered without a chat_id: {answer!r}"[:500])
+        return str(chat_id)
 
     def _age(self, moment: datetime) -> timedelta:
         return self.clock() - (moment if moment.tzinfo else moment.replace(tzinfo=UTC))

@@ -58,7 +58,8 @@ class SlackRuntime:
         _check(settings)
         self.settings, self.runner, self.clock = settings, runner, clock
         self.workspaces, oauth = self._workspaces(settings, runner)
-        self.sender = sender or SlackSender(self.workspaces.client_for, lang=settings.lang)
+        self.sender = sender or SlackSender(self.workspaces.client_for, lang=settings.lang,
+                                            room_created=self.workspaces.same_workspace)
         self.names = UserNames()
         self._postable: dict[str, tuple[bool, float]] = {}  # channel -> (can the bot post there, when seen)
         self._lock = threading.Lock()

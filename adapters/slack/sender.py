@@ -12,6 +12,7 @@ recent history is searched for that tag before posting again.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -40,6 +41,16 @@ PERMANENT_ERRORS = frozenset({
 })
 # The client for a conversation (a channel or a user id) and the workspace, when known.
 ClientFor = Callable[[str, str | None], WebClient]
+# Told (origin conversation, new channel) when an emergency room is created: the new channel is
+# in the origin's workspace (multi-workspace installs look the token up by conversation).
+RoomCreated = Callable[[str, str], None]
+
+
+def room_name(msg: OutgoingMessage) -> str:
+    """A valid channel name, the same on every retry (lowercase, ≤ 80, no spaces): the number for
+    people to read, a hash of the outbox key so no two emergencies ever share one."""
+    digest = hashlib.sha1(msg.key.encode()).hexdigest()[:8]
+    return f"emergency-{msg.extra.get('number', '')}-{digest}"
 
 
 def classify(err: SlackApiError) -> Exception:
@@ -71,7 +82,8 @@ class SlackSender:
 
     def __init__(self, clients: WebClient | ClientFor, *, lang: str = "en", min_interval: float = 1.0,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 wall: Callable[[], float] = time.time) -> None:
+                 wall: Callable[[], float] = time.time, room_created: RoomCreated | None = None) -> None:
+        self.room_created = room_created
         self.client_for: ClientFor = (lambda _to, _team: clients) if isinstance(clients, WebClient) else clients
         self.lang, self.min_interval, self.clock, self.sleep, self.wall = lang, min_interval, clock, sleep, wall
         self._last_post: dict[str, float] = {}
@@ -84,6 +96,8 @@ class SlackSender:
         team = getattr(msg, "tenant", None)
         try:
             client = self.client_for(msg.chat_id or msg.user_id or "", team)
+            if msg.extra.get("action") == "create_room":
+                return self._create_room(client, msg)
             if edit_of:  # an edit is idempotent: no tag needed, no search
                 channel, ts = split_id(edit_of)
                 self._pace(channel)
@@ -105,6 +119,44 @@ class SlackSender:
             return f"{response['channel']}:{response['ts']}"
         except SlackApiError as err:
             raise classify(err) from err
+
+    def _create_room(self, client: WebClient, msg: OutgoingMessage) -> str:
+        """A private channel for the emergency, its people invited; returns the channel id.
+
+        conversations.create has no idempotency key, but the name is fixed by the outbox key:
+        when a lost answer makes us ask again, Slack says name_taken and the channel the bot
+        made is found among its own conversations. Inviting someone already in is no error.
+        """
+        name = room_name(msg)
+        try:
+            channel = client.conversations_create(name=name, is_private=True)["channel"]["id"]
+        except SlackApiError as err:
+            if err.response.get("error") != "name_taken":
+                raise
+            channel = self._own_channel(client, name)
+        members = [m for m in msg.extra.get("members", "").split(",") if m]
+        if members:
+            try:
+                client.conversations_invite(channel=channel, users=",".join(members), force=True)
+            except SlackApiError as err:
+                if err.response.get("error") != "already_in_channel":
+                    raise
+        if self.room_created is not None and msg.chat_id:
+            self.room_created(msg.chat_id, channel)
+        return channel
+
+    def _own_channel(self, client: WebClient, name: str) -> str:
+        cursor = None
+        for _page in range(PAGES):
+            page = client.users_conversations(types="private_channel,public_channel", exclude_archived=True,
+                                              limit=200, cursor=cursor)
+            for channel in page.get("channels") or ():
+                if channel.get("name") == name:
+                    return channel["id"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        raise PermanentFailure(f"slack: the channel name {name} is taken by a channel the bot is not in")
 
     def _find_earlier_try(self, client: WebClient, channel: str, thread_ts: str | None, key: str) -> str | None:
         """The ts of a post tagged with `key` in the last day, if an earlier try landed."""

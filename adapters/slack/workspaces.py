@@ -115,6 +115,12 @@ class Workspaces:
                 pass
             self._teams[conversation] = (enterprise_id, team_id)
 
+    def same_workspace(self, known: str, new: str) -> None:
+        """`new` (a channel the bot just created) is in the workspace of `known`."""
+        if self.store is not None:
+            enterprise_id, team_id = self._team_of(known)
+            self.remember(team_id, enterprise_id, [new])
+
     def client_for(self, conversation: str, team_id: str | None = None) -> WebClient:
         """The sender's way in: the client of the workspace `conversation` (channel or user) is in."""
         if self.single is not None:

@@ -16,7 +16,7 @@ from bot.context import Ctx, UserError
 from bot.deadlines import format_deadline
 from bot.directory import at
 from bot.events import Card
-from bot.issues import render, rules
+from bot.issues import render, rooms, rules
 from bot.issues.projects import project_id_for
 from bot.issues.strings import severity, t, usage
 from bot.items.numbers import next_number
@@ -28,17 +28,21 @@ IMPACT = r"(?<!\S)(?:影响|impact)\s*[:：]?"
 Handler = Callable[[Ctx, str], None]
 
 
-def find_issue(ctx: Ctx, number: int) -> Issue | None:
-    """Issue #number of this chat, locked until the event commits (as items are)."""
-    return ctx.session.scalar(select(Issue).where(Issue.chat_id == ctx.chat.id, Issue.number == number)
-                              .with_for_update())
+def find_issue(ctx: Ctx, number: int | None) -> Issue | None:
+    """Issue #number of this chat, locked until the event commits (as items are); in an
+    emergency's coordination room, that emergency (#number of its own chat, or no number)."""
+    found = None
+    if number is not None:
+        found = ctx.session.scalar(select(Issue).where(Issue.chat_id == ctx.chat.id, Issue.number == number)
+                                   .with_for_update())
+    return found or rooms.room_emergency(ctx, number)
 
 
 def _issue_and_rest(ctx: Ctx, rest: str, command: str) -> tuple[Issue, str]:
     number, rest = grammar.take_item_ref(rest)
-    if number is None:
-        raise UserError(t(ctx.lang, "need_item") + "\n" + usage(ctx.lang, command))
     issue = find_issue(ctx, number)
+    if number is None and issue is None:
+        raise UserError(t(ctx.lang, "need_item") + "\n" + usage(ctx.lang, command))
     if issue is None:
         raise UserError(t(ctx.lang, "no_issue", id=number))
     return issue, rest.strip()
@@ -119,6 +123,7 @@ def cmd_issue(ctx: Ctx, rest: str) -> None:
 
 
 def cmd_emergency(ctx: Ctx, rest: str) -> None:
+    want_room, rest = rooms.take_flag(rest)
     text, parts = grammar.split_markers(rest, {"impact": IMPACT, "project": PROJECT})
     refs = grammar.find_mentions(text)
     description = _mentions_out(text, refs)
@@ -140,7 +145,16 @@ def cmd_emergency(ctx: Ctx, rest: str) -> None:
     lines.append(t(ctx.lang, "emergency.clock", id=issue.number,
                    respond=render.stamp(rules.response_due_at(issue, ctx.policy), ctx.calendar),
                    plan=render.stamp(issue.due_at, ctx.calendar)))
-    ctx.reply("\n".join(lines))
+    if not want_room:
+        ctx.reply("\n".join(lines))
+        return
+    why_not = rooms.why_not(ctx)
+    if why_not is not None:  # the emergency stands; the reply says why it stays in this chat
+        ctx.reply("\n".join(lines + [t(ctx.lang, why_not)]))
+        return
+    people = rooms.members(ctx.session, issue)
+    ctx.reply("\n".join(lines + [t(ctx.lang, "room.opening", people=render.people(people))]))
+    ctx.post(rooms.request(ctx, issue, people, lines))
 
 
 def _answered(ctx: Ctx, issue: Issue) -> bool:
@@ -160,7 +174,9 @@ def cmd_plan(ctx: Ctx, rest: str) -> None:
         raise UserError(t(ctx.lang, "need_plan") + "\n" + usage(ctx.lang, "plan"))
     _answered(ctx, issue)
     issue.plan, issue.plan_at = text, ctx.now
-    ctx.reply(t(ctx.lang, "planned", id=issue.number, actor=at(ctx.actor), plan=text))
+    said = t(ctx.lang, "planned", id=issue.number, actor=at(ctx.actor), plan=text)
+    ctx.reply(said)
+    rooms.mirror(ctx, issue, said)
 
 
 def cmd_resolve(ctx: Ctx, rest: str) -> None:
@@ -182,6 +198,7 @@ def cmd_resolve(ctx: Ctx, rest: str) -> None:
     if issue.kind == "emergency":
         lines.append(t(ctx.lang, "review_ask", id=issue.number))
     ctx.reply("\n".join(lines))
+    rooms.mirror(ctx, issue, lines[0])
 
 
 def cmd_issues(ctx: Ctx, rest: str) -> None:
@@ -205,8 +222,10 @@ def _ack(ctx: Ctx, issue: Issue, rest: str) -> None:
         raise UserError(t(ctx.lang, "ack.reporter", id=issue.number))
     if not _answered(ctx, issue):
         raise UserError(t(ctx.lang, "acked.again", id=issue.number))
-    ctx.reply(t(ctx.lang, "acked", id=issue.number, actor=at(ctx.actor),
-                took=render.took(issue, ctx.now, lang=ctx.lang, calendar=ctx.calendar)))
+    said = t(ctx.lang, "acked", id=issue.number, actor=at(ctx.actor),
+             took=render.took(issue, ctx.now, lang=ctx.lang, calendar=ctx.calendar))
+    ctx.reply(said)
+    rooms.mirror(ctx, issue, said)
 
 
 def _show(ctx: Ctx, issue: Issue, rest: str) -> None:
@@ -227,7 +246,7 @@ def or_issue(on_item: Handler, on_issue: Callable[[Ctx, Issue, str], None]) -> H
             on_item(ctx, rest)
         except UserError:
             number, after = grammar.take_item_ref(rest)
-            issue = find_issue(ctx, number) if number is not None else None
+            issue = find_issue(ctx, number)  # no number: only in an emergency's room
             if issue is None:
                 raise
             on_issue(ctx, issue, after.strip())

@@ -22,6 +22,9 @@ def _messages(issue: Issue, due: Due, group: str, dm: str | None, people: list[U
     platform = issue.chat.platform
     out = [OutgoingMessage(key=f"remind:{due.key}", platform=platform, chat_id=issue.chat.chat_id, text=group,
                            created_at=now)]
+    if issue.room_chat_id:  # an emergency's coordination room hears its reminders too (bot/issues/rooms.py)
+        out.append(OutgoingMessage(key=f"remind:{due.key}:room", platform=platform, chat_id=issue.room_chat_id,
+                                   text=group, created_at=now))
     if dm is not None:
         out += [OutgoingMessage(key=f"remind:{due.key}:dm:{p.user_id}", platform=platform, user_id=p.user_id,
                                 text=dm, created_at=now) for p in people]

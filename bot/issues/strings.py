@@ -22,9 +22,12 @@ USAGE: dict[str, tuple[str, str]] = {
     ),
     "issues": ("/问题列表\n例：/问题列表", "/issues\ne.g. /issues"),
     "emergency": (
-        "/紧急 事件描述 [@相关人 …] [影响 影响范围]\n例：/紧急 支付页无法下单 @李工 影响 全部线上订单",
-        "/emergency DESCRIPTION [@people …] [impact WHO OR WHAT IS HIT]\n"
-        "e.g. /emergency checkout is down @lee impact all online orders",
+        "/紧急 事件描述 [@相关人 …] [影响 影响范围] [建群]\n例：/紧急 支付页无法下单 @李工 影响 全部线上订单 建群\n"
+        "建群（或 --群、--room）：另建临时协调群，拉入相关人及其负责人（飞书、Slack，需管理员开启）。",
+        "/emergency DESCRIPTION [@people …] [impact WHO OR WHAT IS HIT] [--room]\n"
+        "e.g. /emergency checkout is down @lee impact all online orders --room\n"
+        "--room: also open a temporary coordination group with the people named and their heads "
+        "(Feishu, Slack; an admin turns it on).",
     ),
     "plan": ("/方案 #编号 处理方案\n例：/方案 #8 切回旧版支付，30 分钟内恢复", "/plan #N TEXT\ne.g. /plan #8 roll back to the old checkout"),
 }
@@ -155,6 +158,24 @@ T: dict[str, tuple[str, str]] = {
                             "within 30 minutes."),
     "summary.open": ("仍未解决：{n} 个（/问题列表）", "Still open: {n} (/issues)"),
     "none": ("—", "—"),
+    # /emergency --room: the coordination group (bot/issues/rooms.py)
+    "room.opening": ("正在建立临时协调群，拉入 {people}；群建好后会在群里发出事件概要。",
+                     "Opening a coordination group with {people}; the facts will be posted there once it exists."),
+    "room.unsupported": ("（未建群：本平台不支持由机器人建群，请在本群协调。）",
+                         "(No group opened: the bot cannot create groups on this platform; coordinate here.)"),
+    "room.disabled": ("（未建群：管理员尚未开启紧急事务建群功能（配置 emergency_rooms = true），请在本群协调。）",
+                      "(No group opened: emergency groups are not turned on here (emergency_rooms = true in the "
+                      "config); coordinate here.)"),
+    "room.name": ("🆘 紧急 #{id} {description}", "🆘 Emergency #{id} {description}"),
+    "room.facts": ("🆘 紧急事务协调群：{chat} 的 #{id}", "🆘 Coordination group for emergency #{id} of {chat}"),
+    "room.commands": ("在本群可直接用「/收到」「/方案 方案」「/解决 结果」（编号可省略），两边同步。",
+                      "Here /ack, /plan TEXT and /resolve RESULT work without the number; both places are kept "
+                      "in step."),
+    "room.reporter": ("登记人：{reporter}", "Reported by: {reporter}"),
+    "room.opened": ("🆘 紧急事务 #{id} 的协调群已建好，后续方案和结果会同步到本群。",
+                    "🆘 The coordination group of emergency #{id} is open; plans and results are mirrored here."),
+    "mirror.origin": ("（来自协调群）", " (from the coordination group)"),
+    "mirror.room": ("（来自 {chat}）", " (from {chat})"),
 }
 
 

@@ -48,6 +48,8 @@ class FakeFeishu:
         # The contact directory: {"name", "open_department_id", "leader_user_id", "members": [open_id]};
         # None: the app lacks the contact scopes (Feishu answers "no dept authority").
         self.departments: list[dict] | None = None
+        self.created_chats: dict[str, dict] = {}  # chats the bot created: name, members, uuid
+        self._chat_by_uuid: dict[str, str] = {}
         self.bot = {"open_id": "ou_bot", "app_name": "跟进"}
         self.valid_tokens: set[str] = set()
         self.tokens_issued = 0
@@ -155,6 +157,8 @@ class FakeFeishu:
             text = body.get("msg_type") == "text"
             if size > (TEXT_LIMIT if text else CARD_LIMIT):
                 return 400, {"code": 230025, "msg": "The message content is too long."}, {}
+        if path == "/open-apis/im/v1/chats" and method == "POST":
+            return 200, {**ok, "data": self._create_chat(body, query)}, {}
         if path.startswith("/open-apis/im/v1/chats/") and method == "GET":
             mode = self.chat_modes.get(parts[-1])
             if mode is None:
@@ -202,6 +206,19 @@ class FakeFeishu:
         start, size = int(query.get("page_token") or 0), int(query.get("page_size") or 50)
         more = start + size < len(items)
         return {"items": items[start:start + size], "has_more": more, "page_token": str(start + size) if more else ""}
+
+    def _create_chat(self, body: dict, query: dict) -> dict:
+        """im/v1/chats: a group with the bot as owner; one per `uuid` (Feishu dedupes it for hours)."""
+        if query.get("uuid") in self._chat_by_uuid:
+            chat_id = self._chat_by_uuid[query["uuid"]]
+        else:
+            chat_id = f"oc_room_{next(self._ids)}"
+            self.created_chats[chat_id] = {"name": body.get("name"), "members": list(body.get("user_id_list") or []),
+                                           "id_type": query.get("user_id_type"), "owner": self.bot["open_id"]}
+            self.chat_modes[chat_id] = "group"
+            if query.get("uuid"):
+                self._chat_by_uuid[query["uuid"]] = chat_id
+        return {"chat_id": chat_id, "name": self.created_chats[chat_id]["name"], "chat_mode": "group"}
 
     def _create(self, body: dict, chat_id: str, parent: str | None) -> dict:
         if body.get("uuid") in self._by_uuid:  # Feishu's idempotency: same uuid, same message

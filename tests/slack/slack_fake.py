@@ -50,6 +50,7 @@ class FakeSlack:
         # bot token -> the workspace and bot it speaks for (auth.test); oauth.v2.access codes -> tokens
         self.bots: dict[str, dict] = {"xoxb-test": {"team_id": "T1", "user_id": BOT_USER_ID, "bot_id": "BBOT"}}
         self.codes: dict[str, str] = {}
+        self.channels: dict[str, dict] = {}  # channels the bot created: name, is_private, members
         self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
         self._lost: set[str] = set()
         self._ts = itertools.count(1)
@@ -152,6 +153,26 @@ class FakeSlack:
             member = channel not in self.closed_channels
             return 200, {"ok": True, "channel": {"id": channel, "is_member": member, "is_private": not member,
                                                  "is_im": channel.startswith("D") and member}}, {}
+        if method == "conversations.create":
+            name = params.get("name", "")
+            if any(c["name"] == name for c in self.channels.values()):
+                return 200, {"ok": False, "error": "name_taken"}, {}
+            channel = f"G{next(self._ts)}"
+            private = params.get("is_private") in (True, "1", "true")
+            self.channels[channel] = {"id": channel, "name": name, "is_private": private, "members": [BOT_USER_ID]}
+            return 200, {"ok": True, "channel": {"id": channel, "name": name, "is_private": private}}, {}
+        if method == "conversations.invite":
+            found = self.channels.get(params.get("channel", ""))
+            if found is None:
+                return 200, {"ok": False, "error": "channel_not_found"}, {}
+            users = [u for u in params.get("users", "").split(",") if u]
+            if all(u in found["members"] for u in users):
+                return 200, {"ok": False, "error": "already_in_channel"}, {}
+            found["members"] += [u for u in users if u not in found["members"]]
+            return 200, {"ok": True, "channel": {"id": found["id"]}}, {}
+        if method == "users.conversations":
+            return 200, {"ok": True, "channels": [{"id": c["id"], "name": c["name"]} for c in self.channels.values()],
+                         "response_metadata": {"next_cursor": ""}}, {}
         if method == "conversations.open":
             return 200, {"ok": True, "channel": {"id": "D" + params.get("users", "")}}, {}
         if method == "users.info":
