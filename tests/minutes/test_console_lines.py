@@ -47,3 +47,8 @@ def test_interactive_console_joins_piped_indented_lines(monkeypatch, capsys, tmp
 
 def test_help_explains_continuation_lines():
     assert "indented line" in cli.INTERACTIVE_HELP
+
+
+def test_a_colon_after_the_name_of_a_reaction_or_click_is_a_slip_not_part_of_the_name():
+    from adapters.console.script import Click, React
+    assert parsed("@pm: react ✅ m2\n@pm：click 同意 m3") == [React("pm", "✅", 2, True), Click("pm", "同意", 3)]
