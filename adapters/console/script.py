@@ -65,8 +65,8 @@ Directive = Say | React | Click | SwitchChat | SetClock | Advance
 SAY = re.compile(r"^@([^\s:：]+)\s*[:：]\s?(.*)$", re.S)
 CONTINUATION = re.compile(r"^(?: {2,}|\t)\s*\S")
 # "@pm: react ✅ m2" is a slip for "@pm react ✅ m2": the colon is not part of the name.
-REACT = re.compile(r"^@([^\s:：]+)[:：]?\s+(react|unreact)\s+(\S+)\s+m(\d+)\s*$")
-CLICK = re.compile(r"^@([^\s:：]+)[:：]?\s+click\s+(.+?)\s+m(\d+)\s*$")
+REACT = re.compile(r"^@([^\s:：]+)(?:[:：]\s*|\s+)(react|unreact)\s+(\S+)\s+m(\d+)\s*$")
+CLICK = re.compile(r"^@([^\s:：]+)(?:[:：]\s*|\s+)click\s+(.+?)\s+m(\d+)\s*$")
 ADVANCE = re.compile(r"^(\d+)\s*([mhd])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
