@@ -45,6 +45,7 @@ WEEK = TEAM + """
 @bob: /progress #1 50%
 :now 2026-05-12 16:00
 @bob: /extend #2 2026-05-14 vendor late
+@pm: /approve #2
 :now 2026-05-13 10:00
 @wang: /resolve #7 settled
 :now 2026-05-13 17:00
@@ -84,7 +85,8 @@ def test_the_figures_of_a_hand_checked_week(app):
     # On time: confirmed items with a deadline are #1 and #2 (#3, a request, has none: left out).
     #   #1: deadline Wed 05-13 18:00, never moved; its accepted /done (the last before /confirm)
     #       came Thu 11:00 (the Wed 17:00 one was rejected) -> late.
-    #   #2: deadline Tue 18:00, moved on Tue 16:00 to Thu 05-14 18:00; /done Thu 10:00 -> on time.
+    #   #2: deadline Tue 18:00, moved on Tue 16:00 to Thu 05-14 18:00 (bob asked, pm agreed at
+    #       once); /done Thu 10:00 -> on time.
     #   1 / 2 = 50.0%, below the 95% target.
     assert "按期交付率：1/2 = 50.0%（目标 ≥ 95%） ✗（另有 1 个无截止时间的事项未计入）" in out
     # Rework: /done reports #1 ×2, #2, #3 = 4; rejections 1 -> 25.0%, not under 8%.
@@ -93,7 +95,7 @@ def test_the_figures_of_a_hand_checked_week(app):
     #   (3 ladder steps beyond the owner); #1's blocker told the head at once (1; the risk was
     #   cleared before the managers' step); issue #5, due Tue 09:00 and unresolved, went to the
     #   head (1). Total 5. Blocked: #1 from Tue 10:00 to 15:00 = 5 working hours. Deadline
-    #   changes: #2's one /extend.
+    #   changes: #2's one move (bob's request counts once, when pm's approval moved it).
     assert "升级 5 次；受阻 5 个工作小时；调整截止时间 1 次" in out
     # Issues: #5 minor, Mon 09:00 -> Tue 12:00 = 9 h + 3 h = 12 working hours = 12/9 = 1.3 days,
     #   past its 1-day target (due Tue 09:00); #7 medium, Tue 10:00 -> Wed 10:00 = 9 h = 1 day, within 3.
