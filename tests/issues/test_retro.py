@@ -162,7 +162,7 @@ def test_bad_retro_input_changes_nothing(app, line, says):
 
 
 def test_the_project_close_reminder_rules_wait_five_working_days_and_a_posted_retro(app):
-    """The projects domain wires these at merge; here: the moment, the key, the check, the text."""
+    """The rules the sweep's retrospective reminder uses (tests/projects/test_retro_reminder.py runs it)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
