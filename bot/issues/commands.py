@@ -195,7 +195,10 @@ def cmd_issues(ctx: Ctx, rest: str) -> None:
     name = rest.strip()
     if " " in name:
         raise UserError(usage(ctx.lang, "issues"))
-    project = project_named(ctx, name) if name else None
+    try:
+        project = project_named(ctx, name) if name else None
+    except UserError as refusal:
+        raise UserError(f"{refusal}\n{usage(ctx.lang, 'issues')}") from None
     lines = render.open_lines(ctx.session, chat=ctx.chat, project_id=project.id if project else None,
                               lang=ctx.lang, calendar=ctx.calendar, policy=ctx.policy, now=ctx.now)
     if not lines:

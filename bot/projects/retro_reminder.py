@@ -32,11 +32,19 @@ log = logging.getLogger(__name__)
 RETRY = timedelta(minutes=1)  # a project whose reminder failed is looked at again this soon
 
 
-def sweep_retro_reminders(*, session: Session, now: datetime, policy_for: PolicyFor,
-                          limit: int) -> tuple[int, bool]:
-    """Queue one page of due retrospective reminders: (messages queued, page full)."""
-    if not session.scalar(select(exists().where(Project.next_due_at <= now))):
-        return 0, False  # an idle sweep pays one indexed statement here
+def due_check(now: datetime):
+    """This share of the sweep's one indexed look: is any closed project's reminder due?"""
+    return exists().where(Project.next_due_at <= now)
+
+
+def sweep_retro_reminders(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int,
+                          due: bool | None = None) -> tuple[int, bool]:
+    """Queue one page of due retrospective reminders: (messages queued, page full).
+
+    `due`: the answer to `due_check` when the sweep already asked it (with the other shares').
+    """
+    if not (due if due is not None else session.scalar(select(due_check(now)))):
+        return 0, False
     projects = list(session.scalars(
         select(Project).where(Project.next_due_at <= now).order_by(Project.next_due_at, Project.id).limit(limit)
         .with_for_update(skip_locked=True, of=Project)

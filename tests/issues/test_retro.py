@@ -45,6 +45,7 @@ WEEK = TEAM + """
 @bob: /progress #1 50%
 :now 2026-05-12 16:00
 @bob: /extend #2 2026-05-14 vendor late
+@pm: /approve #2
 :now 2026-05-13 10:00
 @wang: /resolve #7 settled
 :now 2026-05-13 17:00
@@ -84,7 +85,8 @@ def test_the_figures_of_a_hand_checked_week(app):
     # On time: confirmed items with a deadline are #1 and #2 (#3, a request, has none: left out).
     #   #1: deadline Wed 05-13 18:00, never moved; its accepted /done (the last before /confirm)
     #       came Thu 11:00 (the Wed 17:00 one was rejected) -> late.
-    #   #2: deadline Tue 18:00, moved on Tue 16:00 to Thu 05-14 18:00; /done Thu 10:00 -> on time.
+    #   #2: deadline Tue 18:00, moved on Tue 16:00 to Thu 05-14 18:00 (bob's proposal, approved by pm
+    #       then); /done Thu 10:00 -> on time.
     #   1 / 2 = 50.0%, below the 95% target.
     assert "按期交付率：1/2 = 50.0%（目标 ≥ 95%） ✗（另有 1 个无截止时间的事项未计入）" in out
     # Rework: /done reports #1 ×2, #2, #3 = 4; rejections 1 -> 25.0%, not under 8%.

@@ -73,7 +73,7 @@ def test_an_unknown_project_is_refused_naming_the_chats_projects_and_nothing_is_
     assert bodies(out)[-2:] == ["本群没有项目「春节」。现有项目：618大促、双11。"] * 2
     assert logged(app) == []
     out = chat.run("@pm: /issues 春节")
-    assert last(out) == "本群没有项目「春节」。现有项目：618大促、双11。"
+    assert last(out) == "本群没有项目「春节」。现有项目：618大促、双11。\n用法：/问题列表 [项目名称]\n例：/问题列表 618大促"
 
 
 def test_issues_and_the_project_view_list_the_projects_open_issues(app):
