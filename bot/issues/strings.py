@@ -11,7 +11,7 @@ USAGE: dict[str, tuple[str, str]] = {
     "issue": (
         "/问题 一般|中度|重大 问题描述 [@部门 …] [项目 名称]\n"
         "例：/问题 中度 活动页排期冲突，技术部和市场部各执一词 @技术部 @市场部\n"
-        "一般：对接人 1 个工作日内解决；中度：3 个工作日（项目牵头人）；重大：5 个工作日（管理层）。",
+        "一般：对接人 1 个工作日内解决；中度：3 个工作日（项目牵头部门负责人，无项目时为部门负责人）；重大：5 个工作日（管理层）。",
         "/issue minor|medium|major DESCRIPTION [@dept …] [project NAME]\n"
         "e.g. /issue medium Tech and Marketing disagree on the page schedule @Tech @Marketing\n"
         "minor: the liaisons settle it within 1 working day; medium: 3 (the project lead, else the departments' heads); major: 5 (management).",

@@ -16,7 +16,8 @@ USAGE: dict[str, tuple[str, str]] = {
     ),
 }
 
-SUMMARY: dict[str, tuple[str, str]] = {"retro": ("复盘：数据和要点", "retrospective: figures and notes")}
+SUMMARY: dict[str, tuple[str, str]] = {"retro": ("复盘：数据和要点（全群或一个项目）",
+                                                  "retrospective: figures and notes (the chat's or a project's)")}
 
 T: dict[str, tuple[str, str]] = {
     "usage": ("用法：{usage}", "Usage: {usage}"),

@@ -117,3 +117,14 @@ def test_a_project_with_no_open_issues_says_so(app):
     assert last(out) == "项目「双11」没有未解决的问题或紧急事务。"
     out = chat.run("@pm: /项目 详情 双11")
     assert "未解决的问题" not in last(out)
+
+
+def test_help_names_the_project_of_issues_and_retrospectives(app):
+    chat = driver(app, "2026-11-23 10:00")
+    out = chat.run("@pm: /help")
+    assert "/问题列表 (issues) — 未解决的问题和紧急事务（可按项目）" in out
+    assert "/复盘 (retro) — 复盘：数据和要点（全群或一个项目）" in out
+    assert "用法：/问题列表 [项目名称]\n例：/问题列表 618大促" in chat.run("@pm: /help 问题列表")
+    out = chat.run("@pm: /help 问题")
+    assert "[项目 名称]" in out and "中度：3 个工作日（项目牵头部门负责人，无项目时为部门负责人）" in out
+    assert "/紧急 事件描述 [@相关人 …] [影响 影响范围] [项目 名称]" in chat.run("@pm: /help 紧急")
