@@ -17,10 +17,6 @@ def project_named(ctx: Ctx, name: str) -> Project:
     return project
 
 
-def project_id_for(ctx: Ctx, name: str) -> int:
-    return project_named(ctx, name).id
-
-
 def project_of(session: Session, issue: Issue) -> Project | None:
     return get_project(session, issue.project_id)
 
