@@ -494,6 +494,8 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The due index (as Item.next_due_at): a closed project's retrospective reminder; None: nothing left.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     chat: Mapped[Chat] = relationship()
     creator: Mapped[User] = relationship(foreign_keys=[creator_id])

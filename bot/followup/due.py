@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.policy import Policy
+from bot.retro import rules as retro_rules
 from bot.worktime import WorkCalendar
-from storage.models import Issue, Item
+from storage.models import Issue, Item, Project
 
 # Within a family only the most advanced reminder due at once is sent (after downtime,
 # "overdue" replaces a stale "due tomorrow"); a step of the ladder also tells the rungs
@@ -155,3 +156,17 @@ def issue_summary_at(after: datetime, calendar: WorkCalendar) -> datetime:
             return moment
         month = (month + timedelta(days=32)).replace(day=1)
     raise ValueError("no month start found")  # unreachable: a month ahead always has a first working day
+
+
+# -- Projects (bot/projects, bot/retro): a closed project's retrospective reminder -----------------
+# retro_reminder: five working days after a project closes, if no /retro PROJECT was posted since,
+# its lead is reminded once in the project's chat (keyed once per project: retro_reminder:<project>).
+PROJECT_KINDS = frozenset({"retro_reminder"})
+
+
+def project_dues(project: Project, *, calendar: WorkCalendar) -> list[Due]:
+    """Every reminder the project will need (`Due.item_id` holds the project's id): none while it is open."""
+    if project.status != "closed" or project.closed_at is None:
+        return []
+    return [Due(retro_rules.reminder_key(project.id), "retro_reminder", project.id,
+                calendar.next_working_moment(retro_rules.reminder_due_at(project.closed_at, calendar)))]

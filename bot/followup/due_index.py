@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Chat, Issue, Item, SweepState
+from storage.models import Chat, Issue, Item, Project, SweepState
 
 # A moment long past: "due for review now". The sweep replaces it with the real next moment.
 REVIEW = datetime(2000, 1, 1, tzinfo=UTC)
@@ -37,6 +37,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
             session.info.setdefault("review_chats", set()).add(obj.id)
         elif isinstance(obj, Issue) and not _changed(obj, "next_due_at"):
             obj.next_due_at = REVIEW if obj.status == "open" else None
+        elif isinstance(obj, Project) and not _changed(obj, "next_due_at"):
+            obj.next_due_at = REVIEW if obj.status == "closed" else None  # its retrospective reminder
 
 
 def _after_flush(session: Session, _context) -> None:
@@ -51,6 +53,8 @@ def _after_flush(session: Session, _context) -> None:
                         .values(next_digest_at=REVIEW).execution_options(synchronize_session=False))
     if chats:  # the issue log's moments follow the chat's calendar too
         session.execute(update(Issue).where(Issue.chat_id.in_(chats), Issue.status == "open")
+                        .values(next_due_at=REVIEW).execution_options(synchronize_session=False))
+        session.execute(update(Project).where(Project.chat_id.in_(chats), Project.next_due_at.is_not(None))
                         .values(next_due_at=REVIEW).execution_options(synchronize_session=False))
     logged = {obj.chat_id for obj in session.new if isinstance(obj, Issue) and obj.chat_id is not None}
     if logged:  # a chat's first issue: its monthly summary starts
@@ -83,6 +87,8 @@ def rebuild_if_rules_changed(*, session: Session, rules: str) -> bool:
     session.execute(update(Issue).where(Issue.status == "open").values(next_due_at=REVIEW)
                     .execution_options(synchronize_session=False))
     session.execute(update(Chat).where(Chat.next_issue_summary_at.is_not(None)).values(next_issue_summary_at=REVIEW)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Project).where(Project.next_due_at.is_not(None)).values(next_due_at=REVIEW)
                     .execution_options(synchronize_session=False))
     if state is None:
         session.add(SweepState(key=RULES_KEY, value=digest))

@@ -22,11 +22,14 @@ from bot.events import Card
 from bot.followup import digests, noise, weekly
 from bot.followup.due import PERSONAL, RANK, Due, item_dues
 from bot.followup.messages import Notice, digest_messages, notices_for
+from bot.issues.sweep import due_checks as issue_due_checks
 from bot.issues.sweep import sweep_issues
 from bot.policy import Policy, for_chat
 from bot.projects import critical
 from bot.projects import weekly as project_weekly
-from storage.models import Chat, Department, DepartmentMember, Issue, Item, ItemEvent, Reminder
+from bot.projects.retro_reminder import due_check as retro_due_check
+from bot.projects.retro_reminder import sweep_retro_reminders
+from storage.models import Chat, Department, DepartmentMember, Issue, Item, ItemEvent, Project, Reminder
 from storage.outbox import dialect_insert, enqueue_many
 
 log = logging.getLogger(__name__)
@@ -148,8 +151,14 @@ def sweep(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int 
     for chat in page:
         queued += max(done[chat.id], 0)
         chat.next_digest_at = now + RETRY if done[chat.id] < 0 else _next_digest_at(policies[chat.id], now)
-    issues_queued, issues_more = sweep_issues(session=session, now=now, policy_for=policy_for, limit=limit)
-    return Swept(queued + issues_queued, len(items) == limit or len(chats) == limit or issues_more)
+    # One indexed look for the issue log and the projects together: an idle sweep pays one statement.
+    any_issue, any_summary, any_retro = session.execute(select(*issue_due_checks(now), retro_due_check(now))).one()
+    issues_queued, issues_more = sweep_issues(session=session, now=now, policy_for=policy_for, limit=limit,
+                                              due=(any_issue, any_summary))
+    retro_queued, retro_more = sweep_retro_reminders(session=session, now=now, policy_for=policy_for, limit=limit,
+                                                     due=any_retro)
+    return Swept(queued + issues_queued + retro_queued,
+                 len(items) == limit or len(chats) == limit or issues_more or retro_more)
 
 
 def _sweep_items(session: Session, items: list[Item], now: datetime, policy_for: PolicyFor) -> int:
@@ -379,5 +388,6 @@ def next_due(*, session: Session, after: datetime) -> datetime | None:
     moments = [session.scalar(select(func.min(Item.next_due_at)).where(Item.next_due_at > after)),
                session.scalar(select(func.min(Chat.next_digest_at)).where(Chat.next_digest_at > after)),
                session.scalar(select(func.min(Issue.next_due_at)).where(Issue.next_due_at > after)),
-               session.scalar(select(func.min(Chat.next_issue_summary_at)).where(Chat.next_issue_summary_at > after))]
+               session.scalar(select(func.min(Chat.next_issue_summary_at)).where(Chat.next_issue_summary_at > after)),
+               session.scalar(select(func.min(Project.next_due_at)).where(Project.next_due_at > after))]
     return min((m for m in moments if m is not None), default=None)

@@ -17,7 +17,7 @@ from bot.deadlines import format_deadline
 from bot.directory import at
 from bot.events import Card
 from bot.issues import render, rooms, rules
-from bot.issues.projects import project_id_for
+from bot.issues.projects import project_named
 from bot.issues.strings import severity, t, usage
 from bot.items.numbers import next_number
 from storage.models import Issue, IssueParty
@@ -75,12 +75,18 @@ def _mentions_out(text: str, refs: list[grammar.MentionRef]) -> str:
     return "".join(s for _, s in parts).strip(grammar.SEPARATORS)
 
 
-def _project(ctx: Ctx, name: str | None) -> tuple[int | None, str]:
-    """The project id (None until projects merge) and a note for the reply when it is not linked."""
+def _project(ctx: Ctx, text: str, segment: str | None, command: str) -> tuple[str, int | None, str]:
+    """(the text with what followed the project's name, the named project's id, the reply's note).
+
+    The name is the marker's first word; an unknown one is refused, naming the chat's projects.
+    """
+    if segment is None:
+        return text, None, ""
+    name, _, after = segment.partition(" ")
     if not name:
-        return None, ""
-    found = project_id_for(ctx, name)
-    return found, "" if found is not None else t(ctx.lang, "project_pending", name=name)
+        raise UserError(t(ctx.lang, "need_project_name") + "\n" + usage(ctx.lang, command))
+    project = project_named(ctx, name)
+    return f"{text} {after}".strip(), project.id, t(ctx.lang, "in_project", name=project.name)
 
 
 def _new(ctx: Ctx, **fields) -> Issue:
@@ -96,6 +102,7 @@ def cmd_issue(ctx: Ctx, rest: str) -> None:
     if level is None:
         raise UserError(t(ctx.lang, "need_severity") + "\n" + usage(ctx.lang, "issue"))
     text, parts = grammar.split_markers(rest, {"project": PROJECT})
+    text, project_id, note = _project(ctx, text, parts.get("project"), "issue")
     refs = grammar.find_mentions(text)
     description = _mentions_out(text, refs)
     if not description:
@@ -106,7 +113,6 @@ def cmd_issue(ctx: Ctx, rest: str) -> None:
         if target.department is None:
             raise UserError(t(ctx.lang, "not_dept", name="@" + ref.name) + "\n" + usage(ctx.lang, "issue"))
         departments.append(target.department)
-    project_id, note = _project(ctx, parts.get("project"))
     issue = _new(ctx, kind="issue", severity=level, description=description, project_id=project_id,
                  due_at=rules.due_at(level, ctx.now, ctx.calendar),
                  parties=[IssueParty(department=d) for d in dict.fromkeys(departments)])
@@ -125,12 +131,12 @@ def cmd_issue(ctx: Ctx, rest: str) -> None:
 def cmd_emergency(ctx: Ctx, rest: str) -> None:
     want_room, rest = rooms.take_flag(rest)
     text, parts = grammar.split_markers(rest, {"impact": IMPACT, "project": PROJECT})
+    text, project_id, note = _project(ctx, text, parts.get("project"), "emergency")
     refs = grammar.find_mentions(text)
     description = _mentions_out(text, refs)
     if not description:
         raise UserError(t(ctx.lang, "need_emergency") + "\n" + usage(ctx.lang, "emergency"))
     targets = list(dict.fromkeys(resolve_target(ctx, ref) for ref in refs))
-    project_id, note = _project(ctx, parts.get("project"))
     issue = _new(ctx, kind="emergency", description=description, impact=parts.get("impact") or None,
                  project_id=project_id, due_at=rules.plan_due_at(ctx.now),
                  parties=[IssueParty(user=target.user, department=target.department) for target in targets])
@@ -202,16 +208,22 @@ def cmd_resolve(ctx: Ctx, rest: str) -> None:
 
 
 def cmd_issues(ctx: Ctx, rest: str) -> None:
-    if rest.strip():
+    """/issues: the chat's open issues and emergencies; /issues PROJECT: that project's only."""
+    name = rest.strip()
+    if " " in name:
         raise UserError(usage(ctx.lang, "issues"))
-    found = ctx.session.scalars(select(Issue).where(Issue.chat_id == ctx.chat.id, Issue.status == "open")
-                                .order_by(Issue.kind, Issue.due_at, Issue.number)).all()  # emergencies first
-    if not found:
-        ctx.reply(t(ctx.lang, "list.empty"))
+    try:
+        project = project_named(ctx, name) if name else None
+    except UserError as refusal:
+        raise UserError(f"{refusal}\n{usage(ctx.lang, 'issues')}") from None
+    lines = render.open_lines(ctx.session, chat=ctx.chat, project_id=project.id if project else None,
+                              lang=ctx.lang, calendar=ctx.calendar, policy=ctx.policy, now=ctx.now)
+    if not lines:
+        ctx.reply(t(ctx.lang, "list.empty_project", name=project.name) if project else t(ctx.lang, "list.empty"))
         return
-    lines = tuple(render.list_line(ctx.session, i, lang=ctx.lang, calendar=ctx.calendar, policy=ctx.policy,
-                                   now=ctx.now) for i in found)
-    ctx.reply(card=Card(title=t(ctx.lang, "list.title", n=len(found)), lines=lines))
+    title = (t(ctx.lang, "list.title_project", name=project.name, n=len(lines)) if project
+             else t(ctx.lang, "list.title", n=len(lines)))
+    ctx.reply(card=Card(title=title, lines=tuple(lines)))
 
 
 def _ack(ctx: Ctx, issue: Issue, rest: str) -> None:

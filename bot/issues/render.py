@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deadlines import format_deadline
 from bot.directory import at
 from bot.events import Card
 from bot.issues import rules
+from bot.issues.projects import project_of
 from bot.issues.strings import severity, t
 from bot.policy import Policy
 from bot.worktime import WorkCalendar
-from storage.models import Issue
+from storage.models import Chat, Issue
 
 
 def stamp(moment: datetime, calendar: WorkCalendar) -> str:
@@ -51,6 +53,27 @@ def list_line(session: Session, issue: Issue, *, lang: str, calendar: WorkCalend
              description=issue.description, owners=people(handling) or t(lang, "none"),
              due=format_deadline(issue.due_at, lang=lang, calendar=calendar),
              late=t(lang, "late") if issue.due_at < now else "")
+
+
+def open_lines(session: Session, *, chat: Chat, project_id: int | None, lang: str, calendar: WorkCalendar,
+               policy: Policy, now: datetime) -> list[str]:
+    """The open issues and emergencies of the chat (of one project when `project_id` is given),
+    emergencies first, each tagged with its project when the whole chat is listed."""
+    query = select(Issue).where(Issue.chat_id == chat.id, Issue.status == "open")
+    if project_id is not None:
+        query = query.where(Issue.project_id == project_id)
+    found = session.scalars(query.order_by(Issue.kind, Issue.due_at, Issue.number)).all()
+    names: dict[int, str] = {}
+    lines = []
+    for issue in found:
+        line = list_line(session, issue, lang=lang, calendar=calendar, policy=policy, now=now)
+        if project_id is None and issue.project_id is not None:
+            if issue.project_id not in names:
+                project = project_of(session, issue)
+                names[issue.project_id] = project.name if project else "?"
+            line += t(lang, "list.project", name=names[issue.project_id])
+        lines.append(line)
+    return lines
 
 
 def card(session: Session, issue: Issue, *, lang: str, calendar: WorkCalendar, policy: Policy) -> Card:

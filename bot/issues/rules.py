@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory import heads_of, liaisons, upsert_user
+from bot.issues.projects import project_lead
 from bot.policy import Policy
 from bot.worktime import WorkCalendar
 from storage.models import Issue, User
@@ -25,8 +26,8 @@ SEVERITY_WORDS: dict[str, tuple[str, ...]] = {
 }
 DUE_WORKING_DAYS = {"minor": 1, "medium": 3, "major": 5}
 # Who handles an issue, by severity: an index into `levels` (liaisons, heads, managers).
-# Medium issues belong to the project lead; until projects exist, the named departments' heads
-# stand in (the rung above the liaisons).
+# Medium issues belong to the project lead (the issue's project's lead department head); an issue
+# with no project, or a project with no lead, has the named departments' heads there instead.
 OWNER_LEVEL = {"minor": 0, "medium": 1, "major": 2}
 EMERGENCY_PLAN_MINUTES = 120
 
@@ -64,9 +65,11 @@ def _unique(people) -> list[User]:
 
 
 def levels(session: Session, issue: Issue, policy: Policy) -> list[list[User]]:
-    """The ladder of an issue: the named departments' liaisons, their heads, the chat's managers."""
+    """The ladder of an issue: the named departments' liaisons, the project lead (else the departments'
+    heads), the chat's managers."""
     depts = [p.department for p in issue.parties if p.department is not None]
-    return [_unique(u for d in depts for u in liaisons(d)), _unique(d.head for d in depts),
+    lead = project_lead(session, issue)
+    return [_unique(u for d in depts for u in liaisons(d)), [lead] if lead else _unique(d.head for d in depts),
             managers(session, issue.chat.platform, policy)]
 
 
@@ -115,5 +118,6 @@ def involved(session: Session, issue: Issue, user: User, policy: Policy) -> bool
     if user.user_id in policy.managers:
         return True
     people = {u.id for level in levels(session, issue, policy) for u in level}
+    people |= {p.department.head_id for p in issue.parties if p.department is not None and p.department.head_id}
     people |= {u.id for u in emergency_people(session, issue)}
     return user.id in people

@@ -11,20 +11,20 @@ USAGE: dict[str, tuple[str, str]] = {
     "issue": (
         "/问题 一般|中度|重大 问题描述 [@部门 …] [项目 名称]\n"
         "例：/问题 中度 活动页排期冲突，技术部和市场部各执一词 @技术部 @市场部\n"
-        "一般：对接人 1 个工作日内解决；中度：3 个工作日（项目牵头人）；重大：5 个工作日（管理层）。",
+        "一般：对接人 1 个工作日内解决；中度：3 个工作日（项目牵头部门负责人，无项目时为部门负责人）；重大：5 个工作日（管理层）。",
         "/issue minor|medium|major DESCRIPTION [@dept …] [project NAME]\n"
         "e.g. /issue medium Tech and Marketing disagree on the page schedule @Tech @Marketing\n"
-        "minor: the liaisons settle it within 1 working day; medium: 3 (project lead); major: 5 (management).",
+        "minor: the liaisons settle it within 1 working day; medium: 3 (the project lead, else the departments' heads); major: 5 (management).",
     ),
     "resolve": (
         "/解决 #编号 处理结果 [教训 经验教训]\n例：/解决 #7 双方同意 5月16日上线 教训 排期先对齐测试资源",
         "/resolve #N RESULT [lesson LESSON]\ne.g. /resolve #7 both agreed on a 05-16 launch lesson align QA first",
     ),
-    "issues": ("/问题列表\n例：/问题列表", "/issues\ne.g. /issues"),
+    "issues": ("/问题列表 [项目名称]\n例：/问题列表 618大促", "/issues [PROJECT]\ne.g. /issues 618"),
     "emergency": (
-        "/紧急 事件描述 [@相关人 …] [影响 影响范围] [建群]\n例：/紧急 支付页无法下单 @李工 影响 全部线上订单 建群\n"
+        "/紧急 事件描述 [@相关人 …] [影响 影响范围] [项目 名称] [建群]\n例：/紧急 支付页无法下单 @李工 影响 全部线上订单 建群\n"
         "建群（或 --群、--room）：另建临时协调群，拉入相关人及其负责人（飞书、Slack，需管理员开启）。",
-        "/emergency DESCRIPTION [@people …] [impact WHO OR WHAT IS HIT] [--room]\n"
+        "/emergency DESCRIPTION [@people …] [impact WHO OR WHAT IS HIT] [project NAME] [--room]\n"
         "e.g. /emergency checkout is down @lee impact all online orders --room\n"
         "--room: also open a temporary coordination group with the people named and their heads "
         "(Feishu, Slack; an admin turns it on).",
@@ -35,7 +35,7 @@ USAGE: dict[str, tuple[str, str]] = {
 SUMMARY: dict[str, tuple[str, str]] = {
     "issue": ("登记问题/冲突", "log an issue or conflict"),
     "resolve": ("解决问题或紧急事务", "resolve an issue or emergency"),
-    "issues": ("未解决的问题和紧急事务", "open issues and emergencies"),
+    "issues": ("未解决的问题和紧急事务（可按项目）", "open issues and emergencies (of a project)"),
     "emergency": ("紧急事务：30 分钟响应", "an emergency: 30-minute response"),
     "plan": ("紧急事务的处理方案", "an emergency's plan"),
 }
@@ -57,11 +57,11 @@ T: dict[str, tuple[str, str]] = {
     "not_emergency": ("#{id} 是问题记录，不是紧急事务：处理方案请写在「/解决 #{id} 结果」里。",
                       "#{id} is an issue, not an emergency: put what was done in /resolve #{id} RESULT."),
     "already_resolved": ("#{id} 已于 {when} 解决，无需再处理。", "#{id} was already resolved on {when}."),
-    "not_involved": ("只有登记人、相关部门的对接人和负责人、相关人员或上级可以处理 #{id}。",
-                     "Only the reporter, the departments' liaisons and heads, the people named or the managers "
-                     "can handle #{id}."),
-    "project_pending": ("（项目「{name}」尚未关联：项目功能合并后可用。）",
-                        " (Project \"{name}\" is not linked: projects are not available yet.)"),
+    "not_involved": ("只有登记人、相关部门的对接人和负责人、项目牵头人、相关人员或上级可以处理 #{id}。",
+                     "Only the reporter, the departments' liaisons and heads, the project lead, the people named "
+                     "or the managers can handle #{id}."),
+    "in_project": ("（项目「{name}」）", " (project {name})"),
+    "need_project_name": ("「项目」后请写项目名称。", "Name the project after \"project\"."),
     # /issue
     "logged": ("📋 问题 #{id} 已登记（{severity}）：{description}", "📋 Issue #{id} logged ({severity}): {description}"),
     "logged.depts": ("涉及部门：{depts}", "Departments: {depts}"),
@@ -82,6 +82,9 @@ T: dict[str, tuple[str, str]] = {
     "took.minutes": ("{n} 分钟", "{n} minutes"),
     # /issues
     "list.title": ("未解决的问题和紧急事务（{n}）", "Open issues and emergencies ({n})"),
+    "list.title_project": ("项目「{name}」未解决的问题和紧急事务（{n}）", "Open issues and emergencies of {name} ({n})"),
+    "list.empty_project": ("项目「{name}」没有未解决的问题或紧急事务。", "Project {name} has no open issues or emergencies."),
+    "list.project": (" · 项目「{name}」", " · project {name}"),
     "list.empty": ("本群没有未解决的问题或紧急事务。", "No open issues or emergencies in this chat."),
     "list.issue": ("#{id} [{severity}] {description} · {owners} · 期限 {due}{late}",
                    "#{id} [{severity}] {description} · {owners} · due {due}{late}"),

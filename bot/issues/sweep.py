@@ -41,11 +41,19 @@ def _policy(chat: Chat, policy_for: PolicyFor) -> Policy:
     return for_chat(policy_for(chat.platform), chat.settings or {})
 
 
-def sweep_issues(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int) -> tuple[int, bool]:
-    """Queue one page of due issue reminders and monthly summaries: (messages queued, page full)."""
+def due_checks(now: datetime) -> list:
+    """The issue log's share of the sweep's one indexed look: is any issue, any monthly summary due?"""
+    return [exists().where(Issue.next_due_at <= now), exists().where(Chat.next_issue_summary_at <= now)]
+
+
+def sweep_issues(*, session: Session, now: datetime, policy_for: PolicyFor, limit: int,
+                 due: tuple[bool, bool] | None = None) -> tuple[int, bool]:
+    """Queue one page of due issue reminders and monthly summaries: (messages queued, page full).
+
+    `due`: the answers to `due_checks` when the sweep already asked them (with the other shares').
+    """
     # One indexed look first: an idle sweep pays a single statement for the issue log.
-    any_issue, any_summary = session.execute(select(exists().where(Issue.next_due_at <= now),
-                                                    exists().where(Chat.next_issue_summary_at <= now))).one()
+    any_issue, any_summary = due if due is not None else session.execute(select(*due_checks(now))).one()
     if not (any_issue or any_summary):
         return 0, False
     issues = [] if not any_issue else list(session.scalars(

@@ -5,10 +5,14 @@ Other domains use these public functions (and nothing of the tables):
 - `take_project(session=…, chat=…, text=…, lang=…)`: the `项目 NAME[/MILESTONE]` marker of a line,
   for /todo, /ask and minutes lines: (the line without it, the Placement or None); then
   `bot.projects.joining.join_new_item(ctx, item, placement)` places the new item;
-- `project_items(session, project)`: its items (by number) with their milestone ids.
+- `project_items(session, project)`: its items (by number) with their milestone ids;
+- `get_project(session, id)`: the project a record (an issue, a retrospective) keeps the id of;
+- `lead_of(project)`: who leads it (the lead department's head, else its creator);
+- `no_such_project(session, chat, name, lang)`: the refusal naming the chat's projects.
 """
 
-from bot.projects.marker import Placement, take_project
-from bot.projects.store import find_project, project_items
+from bot.projects.marker import Placement, no_such_project, take_project
+from bot.projects.store import find_project, get_project, lead_head, lead_of, project_items
 
-__all__ = ["Placement", "find_project", "project_items", "take_project"]
+__all__ = ["Placement", "find_project", "get_project", "lead_head", "lead_of", "no_such_project", "project_items",
+           "take_project"]

@@ -13,6 +13,7 @@ from bot.context import Ctx, UserError
 from bot.deadlines import format_deadline
 from bot.directory import at, find_department
 from bot.events import Card
+from bot.issues.render import open_lines
 from bot.items.states import FINAL
 from bot.items.strings import status_label
 from bot.projects import critical, marker, rules, store, view
@@ -58,8 +59,13 @@ def cmd_project(ctx: Ctx, rest: str) -> None:
             _close(ctx, project)
         else:
             snap = view.snapshot(ctx.session, project)
-            build = view.project_card if sub == "show" else view.weekly_card
-            card = build(snap, lang=ctx.lang, now=ctx.now, calendar=ctx.calendar)
+            card: Card | None
+            if sub == "show":
+                issues = open_lines(ctx.session, chat=ctx.chat, project_id=project.id, lang=ctx.lang,
+                                    calendar=ctx.calendar, policy=ctx.policy, now=ctx.now)
+                card = view.project_card(snap, lang=ctx.lang, now=ctx.now, calendar=ctx.calendar, issues=issues)
+            else:
+                card = view.weekly_card(snap, lang=ctx.lang, now=ctx.now, calendar=ctx.calendar)
             if card is None:
                 ctx.reply(t(ctx.lang, "empty"))
             else:

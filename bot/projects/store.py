@@ -17,6 +17,11 @@ def find_project(session: Session, chat: Chat, name: str) -> Project | None:
                                                 func.lower(Project.name) == name.strip().lower()))
 
 
+def get_project(session: Session, project_id: int | None) -> Project | None:
+    """The project of that id (any chat), or None; for records that keep a project id."""
+    return session.get(Project, project_id) if project_id is not None else None
+
+
 def projects_of(session: Session, chat: Chat, *, open_only: bool = False) -> list[Project]:
     query = select(Project).where(Project.chat_id == chat.id)
     if open_only:
@@ -59,3 +64,13 @@ def project_items(session: Session, project: Project) -> list[tuple[Item, int | 
         .where(ProjectItem.project_id == project.id).order_by(Item.number)
         .options(selectinload(Item.owner), selectinload(Item.initiator), selectinload(Item.history))).all()
     return [(item, milestone_id) for item, milestone_id in rows]
+
+
+def lead_head(project: Project) -> User | None:
+    """The project lead: the lead department's head; None when it has no lead department or head."""
+    return project.lead_department.head if project.lead_department is not None else None
+
+
+def lead_of(project: Project) -> User:
+    """Whom the project's own reminders go to: its lead, else the person who created it."""
+    return lead_head(project) or project.creator

@@ -81,6 +81,7 @@ T: dict[str, tuple[str, str]] = {
     "s.late": ("逾期（原因）", "Late, and why"),
     "s.risks": ("风险", "Risks"),
     "s.coordination": ("需要协调", "Needs coordination"),
+    "s.issues": ("未解决的问题和紧急事务", "Open issues and emergencies"),
     "line.late": ("#{id} {title} · {owner} · 逾期 {days} 个工作日 · 原因：{reason}",
                   "#{id} {title} · {owner} · {days} working days late · why: {reason}"),
     "line.simple": ("#{id} {title} · {owner}", "#{id} {title} · {owner}"),

@@ -148,12 +148,15 @@ def _item_line(lang: str, item: Item) -> str:
              status=status_label(lang, item.kind, item.status), progress=shown)
 
 
-def project_card(snap: Snapshot, *, lang: str, now: datetime, calendar: WorkCalendar) -> Card:
-    """/project show: goal, lead, milestones with their items and progress, what needs attention."""
+def project_card(snap: Snapshot, *, lang: str, now: datetime, calendar: WorkCalendar,
+                 issues: list[str] | None = None) -> Card:
+    """/project show: goal, lead, milestones with their items and progress, what needs attention
+    (with the project's open issues, as the issue log lists them)."""
     lines = _milestone_lines(snap, lang=lang, now=now, calendar=calendar, with_items=True)
     lines = (_section(lang, "s.milestones" if snap.project.milestones else "s.items", lines) if lines
              else [t(lang, "empty")])
     lines += attention(snap, lang=lang, now=now, calendar=calendar)
+    lines += _section(lang, "s.issues", ["  " + line for line in issues or []])
     return Card(title=t(lang, "show.title", name=snap.project.name), fields=tuple(fields(snap, lang, calendar)),
                 lines=tuple(lines))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from bot.commands import grammar
 from bot.context import Ctx, UserError
-from bot.issues.projects import project_id_for
+from bot.issues.projects import project_named
 from bot.retro.report import retro_card
 from bot.retro.strings import NOTE_KIND, t, usage
 from storage.models import RetroNote, RetroReport
@@ -58,9 +58,11 @@ def cmd_retro(ctx: Ctx, rest: str) -> None:
     if "since" in parts and not parts["since"]:
         raise UserError(t(ctx.lang, "bad_date", value="") + "\n" + usage(ctx.lang))
     since = _since(ctx, parts["since"]) if parts.get("since") else None
-    project_id = project_id_for(ctx, name) if name else None
-    note = t(ctx.lang, "project_pending", name=name) if name and project_id is None else ""
-    ctx.session.add(RetroReport(chat_id=ctx.chat.id, project_id=project_id, since=since, actor_id=ctx.actor.id,
-                                posted_at=ctx.now))
+    name = re.sub(r"^(?:项目|project)(?:\s*[:：]\s*|\s+)", "", name.strip(), flags=re.IGNORECASE)  # /复盘 项目 618
+    if " " in name:
+        raise UserError(t(ctx.lang, "one_project", name=name.strip()) + "\n" + usage(ctx.lang))
+    project = project_named(ctx, name) if name else None  # an unknown name is refused, naming the chat's
+    ctx.session.add(RetroReport(chat_id=ctx.chat.id, project_id=project.id if project else None, since=since,
+                                actor_id=ctx.actor.id, posted_at=ctx.now))
     ctx.reply(card=retro_card(ctx.session, chat=ctx.chat, since=since, now=ctx.now, policy=ctx.policy,
-                              calendar=ctx.calendar, note=note))
+                              calendar=ctx.calendar, project=project))

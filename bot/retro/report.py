@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.directory import at
@@ -13,10 +13,11 @@ from bot.events import Card
 from bot.issues.rules import DUE_WORKING_DAYS
 from bot.issues.strings import severity
 from bot.policy import Policy
+from bot.projects import project_items
 from bot.retro import figures as fig
 from bot.retro.strings import NOTE_KIND, t
 from bot.worktime import WorkCalendar
-from storage.models import Chat, Issue, IssueParty, Item, RetroNote
+from storage.models import Chat, Issue, IssueParty, Item, Project, RetroNote
 
 NOTE_REF = re.compile(r"(?<![\w#＃])[#＃](\d{1,9})\b")
 
@@ -101,24 +102,45 @@ def _note_lines(notes: list[RetroNote], lang: str) -> list[str]:
     return lines
 
 
+def _items(session: Session, chat: Chat, project: Project | None, since: datetime | None) -> list[Item]:
+    """The chat's items, or the project's (as the projects domain places them), created since `since`."""
+    if project is not None:
+        return [i for i, _ in project_items(session, project) if since is None or i.created_at >= since]
+    query = select(Item).where(Item.chat_id == chat.id)
+    if since is not None:
+        query = query.where(Item.created_at >= since)
+    return list(session.scalars(query.options(selectinload(Item.history)).order_by(Item.number)))
+
+
+def _scope(lang: str, project: Project | None, since: datetime | None, calendar: WorkCalendar) -> str:
+    when = t(lang, "scope.since", date=f"{since.astimezone(calendar.tz):%Y-%m-%d}") if since else ""
+    if project is None:
+        return when or t(lang, "scope.all")
+    return t(lang, "scope.project", name=project.name) + (t(lang, "scope.sep") + when if when else "")
+
+
 def retro_card(session: Session, *, chat: Chat, since: datetime | None, now: datetime, policy: Policy,
-               calendar: WorkCalendar, note: str = "") -> Card:
-    """The report over the chat's items, issues and notes created since `since` (all when None)."""
+               calendar: WorkCalendar, note: str = "", project: Project | None = None) -> Card:
+    """The report over the chat's items, issues and notes created since `since` (all when None);
+    with `project`, over that project's items and issues only (and the notes not kept for another one)."""
     lang = policy.lang
 
     def scoped(query, column):
         return query.where(column >= since) if since is not None else query
 
-    items = list(session.scalars(scoped(select(Item).where(Item.chat_id == chat.id), Item.created_at)
-                                 .options(selectinload(Item.history)).order_by(Item.number)))
-    issues = list(session.scalars(scoped(select(Issue).where(Issue.chat_id == chat.id), Issue.created_at)
+    items = _items(session, chat, project, since)
+    issue_query = select(Issue).where(Issue.chat_id == chat.id)
+    note_query = select(RetroNote).where(RetroNote.chat_id == chat.id)
+    if project is not None:
+        issue_query = issue_query.where(Issue.project_id == project.id)
+        note_query = note_query.where(or_(RetroNote.project_id.is_(None), RetroNote.project_id == project.id))
+    issues = list(session.scalars(scoped(issue_query, Issue.created_at)
                                   .options(selectinload(Issue.parties).selectinload(IssueParty.department))
                                   .order_by(Issue.number)))
-    notes = list(session.scalars(scoped(select(RetroNote).where(RetroNote.chat_id == chat.id), RetroNote.created_at)
+    notes = list(session.scalars(scoped(note_query, RetroNote.created_at)
                                  .options(selectinload(RetroNote.author)).order_by(RetroNote.id)))
     f = fig.compute(items=items, issues=issues, policy=policy, calendar=calendar, now=now)
-    scope = (t(lang, "scope.since", date=f"{since.astimezone(calendar.tz):%Y-%m-%d}") if since
-             else t(lang, "scope.all"))
+    scope = _scope(lang, project, since, calendar)
     emergencies = [i for i in issues if i.kind == "emergency"]
     lines = [t(lang, "items", n=len(items), issues=len(issues) - len(emergencies), emergencies=len(emergencies))
              + note]

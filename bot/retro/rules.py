@@ -1,8 +1,9 @@
 """When a retrospective is owed: within 5 working days after a project ends (DOMAIN.md).
 
-Projects come with their own domain (migration 0012); once it merges, its sweep share calls
-`reminder_due_at` for each closed project and, when that moment has come and `retro_posted` is
-False, claims the key `reminder_key(project_id)` and posts `reminder_text` to the lead, once.
+The due index (bot/followup/due.py `project_dues`) keeps each closed project's `reminder_due_at`;
+the projects' share of the sweep (bot/projects/retro_reminder.py), when that moment has come and
+`retro_posted` is False, claims the key `reminder_key(project_id)` and posts `reminder_text` to
+the lead, once.
 """
 
 from __future__ import annotations

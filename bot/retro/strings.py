@@ -10,13 +10,14 @@ NOTE_KIND: dict[str, tuple[str, str]] = {"highlight": ("亮点", "Highlights"), 
 USAGE: dict[str, tuple[str, str]] = {
     "retro": (
         "/复盘 [项目名] [自 日期]　生成复盘报告\n/复盘 add 亮点|问题|改进 内容　记一条复盘要点\n"
-        "例：/复盘 自 2026-05-01；/复盘 add 亮点 周五同步会节省了时间",
+        "例：/复盘 自 2026-05-01；/复盘 618大促；/复盘 add 亮点 周五同步会节省了时间",
         "/retro [PROJECT] [since DATE]  post the retrospective\n/retro add highlight|problem|improvement TEXT  "
-        "note a point for it\ne.g. /retro since 2026-05-01; /retro add highlight the Friday sync saved time",
+        "note a point for it\ne.g. /retro since 2026-05-01; /retro 618; /retro add highlight the Friday sync saved time",
     ),
 }
 
-SUMMARY: dict[str, tuple[str, str]] = {"retro": ("复盘：数据和要点", "retrospective: figures and notes")}
+SUMMARY: dict[str, tuple[str, str]] = {"retro": ("复盘：数据和要点（全群或一个项目）",
+                                                  "retrospective: figures and notes (the chat's or a project's)")}
 
 T: dict[str, tuple[str, str]] = {
     "usage": ("用法：{usage}", "Usage: {usage}"),
@@ -26,12 +27,12 @@ T: dict[str, tuple[str, str]] = {
                  "write 2026-05-01."),
     "future_date": ("{value} 还没到，复盘只能从过去的日期算起。", "{value} is in the future; a retrospective starts "
                     "from a past date."),
+    "one_project": ("看不懂「{name}」：请写一个项目名称。", "Can't read \"{name}\": name one project."),
     "noted": ("📝 已记入复盘（{kind}）：{text}", "📝 Noted for the retrospective ({kind}): {text}"),
-    "project_pending": ("（项目「{name}」尚未关联：项目功能合并后可用，以下为本群全部数据。）",
-                        " (Project \"{name}\" is not linked: projects are not available yet; these are the "
-                        "chat's figures.)"),
     "title": ("📘 复盘报告（{scope}）", "📘 Retrospective ({scope})"),
     "scope.all": ("本群全部", "the whole chat"),
+    "scope.project": ("项目「{name}」", "project {name}"),
+    "scope.sep": ("，", ", "),
     "scope.since": ("自 {date} 起", "since {date}"),
     "items": ("事项 {n} 个，问题 {issues} 个，紧急事务 {emergencies} 个。", "{n} items, {issues} issues, "
               "{emergencies} emergencies."),

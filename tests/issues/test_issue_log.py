@@ -47,12 +47,11 @@ def test_issues_and_items_share_the_chats_numbers_and_show_finds_both(chat, app)
     assert "#2 问题（一般）：schedule clash" in out and "负责处理：@li" in out
 
 
-def test_a_project_name_is_accepted_and_kept_out_of_the_description(chat, app):
+def test_an_unknown_project_name_is_refused_and_nothing_is_logged(chat, app):
     chat.run(TEAM)
     out = chat.run("@pm: /issue medium schedule clash @Tech 项目 618大促")
-    assert "项目「618大促」尚未关联" in out
-    [issue] = issues(app)
-    assert (issue.description, issue.project_id) == ("schedule clash", None)
+    assert "本群没有项目「618大促」。用「/项目 新建 618大促」创建。" in out
+    assert issues(app) == []
 
 
 @pytest.mark.parametrize("line, says", [

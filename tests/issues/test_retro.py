@@ -137,13 +137,12 @@ def test_english_report(app):
     assert "Rework: 0 rejections / 1 done reports = 0.0% (target < 8%) ✓" in out
 
 
-def test_a_project_name_is_accepted_until_projects_merge(app):
+def test_an_unknown_project_is_refused_and_no_report_is_kept(app):
     chat = driver(app, "2026-05-11 09:00")
-    out = chat.run("@pm: /复盘 618大促 自 2026-05-01")
-    assert "项目「618大促」尚未关联" in out and "自 2026-05-01 起" in out
+    out = chat.run("@pm: /项目 新建 双11\n@pm: /复盘 618大促 自 2026-05-01")
+    assert "本群没有项目「618大促」。现有项目：双11。" in out and "复盘报告" not in out
     with app.sessions() as s:
-        report = s.scalar(select(RetroReport))
-        assert report is not None and report.project_id is None
+        assert s.scalar(select(RetroReport)) is None
 
 
 @pytest.mark.parametrize("line, says", [
@@ -165,7 +164,7 @@ def test_bad_retro_input_changes_nothing(app, line, says):
 
 
 def test_the_project_close_reminder_rules_wait_five_working_days_and_a_posted_retro(app):
-    """The projects domain wires these at merge; here: the moment, the key, the check, the text."""
+    """The rules the sweep's retrospective reminder uses (tests/projects/test_retro_reminder.py runs it)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
