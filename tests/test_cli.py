@@ -27,7 +27,7 @@ def isolated(monkeypatch, tmp_path):
 def test_demo_plays_the_whole_loop(monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, ["demo"])
     assert code == 0
-    assert "本群全部事项（6）" in out and out.rstrip().endswith("· 已确认")
+    assert "本群全部事项（7）" in out and out.rstrip().endswith("· 已确认")
 
 
 def test_console_script_from_stdin(monkeypatch, capsys, tmp_path):
