@@ -59,8 +59,10 @@ STAGES = [
     "⚠ #4 受阻：测试环境资源不足",
     "🚨 #4「完成活动页前端开发」被标记为高风险（测试环境资源不足），已上报 @tech_wang。",
     "#7 沟通需求：为618活动页扩容测试环境",
-    # the issue, logged medium: due in 3 working days
-    "📋 问题 #8 已登记（中度）：测试环境被多个项目共用，大促排期冲突",
+    # the issue, logged medium in the project: the project lead (Marketing's head) owns it, due in
+    # 3 working days
+    "📋 问题 #8 已登记（中度）：测试环境被多个项目共用，大促排期冲突（项目「618大促」）",
+    "负责处理：@mkt_zhang",
     "解决期限：2026-05-18 周一 11:00（3 个工作日）",
     "【关键路径风险】\n#5 活动页测试并上线 · 因 #4「完成活动页前端开发」受阻（测试环境资源不足）而有风险",
     "✅ #7 已由 @tech_li 确认验收，闭环。",
@@ -87,7 +89,7 @@ STAGES = [
     "🏁 活动页上线 · 05-18 · 2/2 · 已完成",
     "📁 项目「618大促」已由 @mkt_liu 关闭。",
     "📝 已记入复盘（亮点）：周五同步会把问题当天拉齐，节省了沟通时间",
-    "📘 复盘报告（本群全部）\n事项 7 个，问题 1 个，紧急事务 0 个。",
+    "📘 复盘报告（项目「618大促」）\n事项 7 个，问题 1 个，紧急事务 0 个。",
 ]
 
 # The retrospective's figures, worked out by hand (working time: 09:00–18:00, 9 hours a day;
@@ -158,6 +160,7 @@ def test_the_618_campaign_closes_every_loop(app):
         issue = s.scalars(select(Issue)).one()
         assert (issue.number, issue.kind, issue.severity, issue.status) == (8, "issue", "medium", "resolved")
         assert issue.lesson == "大促前两周预留测试资源" and issue.escalations == 0
+        assert issue.project_id == project.id
 
         assert [n.kind for n in s.scalars(select(RetroNote).order_by(RetroNote.id))] == [
             "highlight", "problem", "improvement"]
