@@ -78,14 +78,14 @@ STAGES = [
     # Friday 17:00: the weekly report and the project's, to the chat and to the manager
     "[m86 → #demo · 2026-05-15 17:00]\n📊 周报 · 05-11 – 05-15",
     "#4 完成活动页前端开发 · 05-15 → 05-18 · 测试环境受阻一天，联调顺延",
-    "📁 项目周报 · 618大促 · 05-11 – 05-15\n总体进度 80%（完成 5/7 项）",
+    "📁 项目周报 · 618大促 · 05-11 – 05-15\n总体进度 80%（已确认 5/7 项）",
     "→ @mkt_zhang · 2026-05-15 17:00]\n📁 项目周报 · 618大促",
     # launch day: one rework, then ✅; the approver (A) confirms the launch on its card
     "❌ #4 被 @mkt_liu 驳回：移动端按钮错位。@tech_li 请返工（第 1 次）。",
     "✅ #4 已由 @mkt_liu 确认验收，闭环。",
     "✅ #5 已由 @mkt_zhang 确认验收，闭环。\n知会：@wh_zhao",
     # the project's last weekly report, its close, the retrospective
-    "📁 项目周报 · 618大促 · 05-18 – 05-22\n总体进度 100%（完成 7/7 项），本周完成 2 项，逾期 0 项，按时率（至今）100%（7/7）。",
+    "📁 项目周报 · 618大促 · 05-18 – 05-22\n总体进度 100%（已确认 7/7 项），本周完成 2 项，逾期 0 项，按时率（至今）100%（7/7）。",
     "🏁 活动页上线 · 05-18 · 2/2 · 已完成",
     "📁 项目「618大促」已由 @mkt_liu 关闭。",
     "📝 已记入复盘（亮点）：周五同步会把问题当天拉齐，节省了沟通时间",

@@ -23,7 +23,8 @@ def counted(items: list[Item]) -> list[Item]:
 
 
 def progress(items: list[Item]) -> tuple[int, int, int]:
-    """(percent, confirmed, total): the mean of the items' progress, a finished item at 100%."""
+    """(percent, confirmed, total): the mean of the items' progress, one reported done at 100%
+    (so "100%, 6/7 confirmed" while the initiator has yet to check the last one)."""
     plan = counted(items)
     if not plan:
         return 0, 0, 0
@@ -45,7 +46,8 @@ def rate(lang: str, items: list[Item]) -> str:
 
 
 def milestone_state(milestone: Milestone, items: list[Item], now: datetime) -> str:
-    """late when any of its items is (or its day has passed with work unfinished); done when all are."""
+    """late when any of its items is (or its day has passed with work unfinished); done when all are
+    confirmed. An item reported done in time and awaiting confirmation is not late work."""
     plan = counted(items)
     if not plan:
         return "late" if milestone.due_at <= now else "empty"
@@ -53,7 +55,8 @@ def milestone_state(milestone: Milestone, items: list[Item], now: datetime) -> s
         return "late"
     if all(i.status == "confirmed" for i in plan):
         return "done"
-    return "late" if milestone.due_at <= now else "on_track"
+    unfinished = any(i.status in ACTIVE for i in plan)
+    return "late" if milestone.due_at <= now and unfinished else "on_track"
 
 
 def may_steer(ctx: Ctx, project: Project) -> bool:

@@ -127,4 +127,19 @@ def test_a_milestone_is_late_when_any_of_its_items_is(app):
     out = chat.run("@lee: /完成 #1\n@pm: /确认 #1\n@lee: /完成 #2\n@pm: /确认 #2\n@pm: /项目 详情 618")
     view = last(out)
     assert "🏁 设计定稿 · 11-27 · 2/2 · 已完成" in view
-    assert "总体进度：67%（完成 2/3 项）" in view and "按时率（至今）：50%（1/2）" in view
+    assert "总体进度：67%（已确认 2/3 项）" in view and "按时率（至今）：50%（1/2）" in view
+
+
+def test_work_reported_done_in_time_does_not_make_its_milestone_late(app):
+    # Found playing the demo: a line done before the milestone, awaiting the initiator's check,
+    # showed the milestone 滞后 and "100% (done 0/1)".
+    chat = driver(app, "2026-11-23 10:00")
+    chat.run(TEAM + """
+@pm: /项目 新建 P1
+@pm: /里程碑 M1 11月24日 项目 P1
+@pm: /todo @lee one by 2026-11-24 standard: ok project P1/M1
+@lee: /完成 #1 好了
+""")
+    view = last(chat.run(":now 2026-11-25 10:00\n@pm: /项目 详情 P1"))
+    assert "🏁 M1 · 11-24 · 0/1 · 正常" in view
+    assert "总体进度：100%（已确认 0/1 项）" in view

@@ -28,8 +28,8 @@ def test_create_with_goal_deadline_and_lead_then_list_and_show(app):
                    "@pm: /todo @lee build the page by 2026-11-27 standard: QA ok 项目 618大促\n"
                    "@pm: /项目 列表")
     assert projects(app)[1] == ("summer-sale", "open", "clear the stock", "Marketing")
-    assert last(out) == ("进行中的项目（2）\n618大促 · 进度 0%（完成 0/1） · 截止 2026-12-18 周五 18:00\n"
-                         "summer-sale · 进度 0%（完成 0/0） · 截止 2026-12-31 周四 18:00")
+    assert last(out) == ("进行中的项目（2）\n618大促 · 进度 0%（已确认 0/1） · 截止 2026-12-18 周五 18:00\n"
+                         "summer-sale · 进度 0%（已确认 0/0） · 截止 2026-12-31 周四 18:00")
 
     out = chat.run("@pm: /项目 详情 618大促\n@pm: /项目 618大促")  # the name alone shows it too
     first, second = bodies(out)
@@ -44,7 +44,7 @@ def test_english_subwords_and_a_chat_in_english(app):
                    "@pm: /project show 618\n@pm: /project close 618")
     said = bodies(out)
     assert said[-4].startswith("📁 Project 618 created")
-    assert said[-3] == "Open projects (1)\n618 · 0% (0/0 done)"
+    assert said[-3] == "Open projects (1)\n618 · 0% (0/0 confirmed)"
     assert said[-2].startswith("📁 Project: 618") and "No items in this project yet." in said[-2]
     assert said[-1] == "📁 Project 618 was closed by @pm."
 
@@ -61,7 +61,7 @@ def test_who_may_close_creator_lead_head_or_managers(app):
     assert said[3] == "只有项目创建人 @lee 或本群上级 可以关闭项目「D」。"
     assert [p[1] for p in projects(app)] == ["closed", "closed", "closed", "open"]
     out = chat.run("@lee: /项目 关闭 A\n@pm: /项目 列表")
-    assert bodies(out) == ["项目「A」已经关闭了。", "进行中的项目（1）\nD · 进度 0%（完成 0/0）\n另有已关闭项目 3 个。"]
+    assert bodies(out) == ["项目「A」已经关闭了。", "进行中的项目（1）\nD · 进度 0%（已确认 0/0）\n另有已关闭项目 3 个。"]
 
 
 def test_closing_says_how_many_items_are_still_open_and_closed_projects_take_no_more(app):

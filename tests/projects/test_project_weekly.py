@@ -45,7 +45,7 @@ def test_the_project_report_goes_once_at_the_weekly_time_to_the_group_managers_a
     assert len({b for _, _, b in found}) == 1  # the same report to each
     assert body == "\n".join((
         "📁 项目周报 · 618大促 · 11-23 – 11-27",
-        "总体进度 20%（完成 1/5 项），本周完成 1 项，逾期 1 项，按时率（至今）100%（1/1）。",
+        "总体进度 20%（已确认 1/5 项），本周完成 1 项，逾期 1 项，按时率（至今）100%（1/1）。",
         "【里程碑】",
         "🏁 设计定稿 · 11-25 · 0/1 · 滞后",
         "【本周完成】",
@@ -82,7 +82,7 @@ def test_on_a_make_up_working_saturday_and_at_the_chats_own_weekly_time(app):
     assert reports(out) == []
     out = chat.run(":now 2026-10-10 16:31")
     assert [(w, when) for w, when, _ in reports(out)] == [("#demo", "2026-10-10 16:30")]
-    assert reports(out)[0][2].startswith("📁 项目周报 · P · 10-05 – 10-10\n总体进度 0%（完成 0/1 项），本周完成 0 项，逾期 0 项，按时率（至今）—。")
+    assert reports(out)[0][2].startswith("📁 项目周报 · P · 10-05 – 10-10\n总体进度 0%（已确认 0/1 项），本周完成 0 项，逾期 0 项，按时率（至今）—。")
 
 
 def test_on_demand_and_in_english(app):
@@ -91,7 +91,7 @@ def test_on_demand_and_in_english(app):
                    "@pm: /todo @lee one by 2026-11-24 standard: ok project P\n@pm: /project report P")
     said = [b for _, _, b in messages(out)]
     assert said[2] == "No items in this project yet."
-    assert said[-1].startswith("📁 Project report · P · 11-23 – 11-23\nProgress 0% (0/1 done), 0 completed this week, "
+    assert said[-1].startswith("📁 Project report · P · 11-23 – 11-23\nProgress 0% (0/1 confirmed), 0 completed this week, "
                                "0 late, on time so far —.")
 
 
