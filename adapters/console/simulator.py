@@ -105,6 +105,9 @@ class Simulator:
             self._process(to_event(directive, chat=self.chat, now=self.now, button_value=value,
                                    target=self._platform_id(directive.message)))
         elif isinstance(directive, React):
+            with self.app.sessions() as session:
+                if latest_version(session=session, outbox_id=directive.message) is None:
+                    raise ConsoleError(f"there is no message m{directive.message} to react to (yet)")
             self._process(to_event(directive, chat=self.chat, now=self.now,
                                    target=self._platform_id(directive.message)))
         elif isinstance(directive, Say):

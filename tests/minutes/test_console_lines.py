@@ -52,3 +52,14 @@ def test_help_explains_continuation_lines():
 def test_a_colon_after_the_name_of_a_reaction_or_click_is_a_slip_not_part_of_the_name():
     from adapters.console.script import Click, React
     assert parsed("@pm: react ✅ m2\n@pm：click 同意 m3") == [React("pm", "✅", 2, True), Click("pm", "同意", 3)]
+
+
+def test_a_reaction_on_a_message_not_posted_yet_is_refused_with_its_line(tmp_path):
+    # A script reacting on a wrong mN used to go on silently; the mistake showed up much later.
+    from adapters.console.simulator import Simulator
+    from genjin.app import App
+    from genjin.config import load_settings
+    app = App(load_settings(None, environ={"GENJIN_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}"}))
+    sim = Simulator(app, out=io.StringIO())
+    with pytest.raises(ScriptError, match="line 3: there is no message m9"):
+        sim.run_script([":now 2026-05-11 10:00", "@pm: /todo @bob write it by friday", "@pm react ✅ m9"])
