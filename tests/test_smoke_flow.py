@@ -1,5 +1,6 @@
 """The loop end to end through the console: create, acknowledge, finish, confirm."""
 
+import pytest
 from sqlalchemy import select
 
 from storage.models import Item
@@ -21,10 +22,14 @@ def test_action_item_closes_the_loop(chat, app):
 
 
 def test_chatter_leaves_no_trace(chat, app):
+    from adapters.console.script import ScriptError
     from storage.models import ProcessedEvent, User
 
-    out = chat.run("@pm: lunch anyone?\n@lee: sure\n@pm react 👍 m1")
+    out = chat.run("@pm: lunch anyone?\n@lee: sure")
     assert out == ""
+    # The bot posted nothing, so there is no m1 to react to: the console says so, nothing is stored.
+    with pytest.raises(ScriptError, match="no message m1"):
+        chat.run("@pm react 👍 m1")
     with app.sessions() as s:
         assert s.scalars(select(ProcessedEvent)).all() == []
         assert s.scalars(select(User)).all() == []
