@@ -75,6 +75,23 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a message (an export, a chart).
+
+    The core only names what to produce: `source` is a producer registered on the delivery side
+    (reminders/attachments.py) and `params` its arguments. Delivery produces the bytes once, keeps
+    them with the outbox row (so a retry sends the same file), and hands them to the sender in
+    `data`; the payload stored in the outbox never holds the bytes.
+    """
+
+    name: str  # the file name people see, e.g. "618大促-行动项-20261116.xlsx"
+    source: str  # the producer, e.g. "export", "weekly_chart"
+    kind: str = "file"  # "file" | "image" (shown inline where the platform can)
+    params: dict[str, str] = field(default_factory=dict)
+    data: bytes | None = None  # filled in by delivery just before the send
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     key: str  # unique forever: the outbox refuses a second message with it
     platform: str
@@ -88,6 +105,7 @@ class OutgoingMessage:
     edit_of_key: str | None = None  # replace that earlier message in place, where supported
     created_at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()  # sent with the message (uploaded) where supported
 
 
 MENTION_TOKEN = re.compile(r"<@([^>|\s]+)(?:\|([^>]*))?>")

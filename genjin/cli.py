@@ -41,13 +41,14 @@ def _parse_now(text: str | None) -> datetime | None:
         raise ConfigError(f"--now wants \"YYYY-MM-DD HH:MM\", got {text!r}") from None
 
 
-def _console(settings: Settings, *, db: str | None, script: str | None, now: str | None, chat: str) -> int:
+def _console(settings: Settings, *, db: str | None, script: str | None, now: str | None, chat: str,
+             files: str | None = None) -> int:
     from adapters.console.script import ScriptError
     from adapters.console.simulator import Simulator
     from genjin.app import App
 
     app = App(settings, db_url=db)
-    sim = Simulator(app, chat=chat, now=_parse_now(now))
+    sim = Simulator(app, chat=chat, now=_parse_now(now), files_dir=Path(files) if files else None)
     try:
         if script is None:
             return _interactive(sim)
@@ -156,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--script", help="play this script file ('-' for stdin) instead of prompting")
             p.add_argument("--now", help='start the simulated clock at "YYYY-MM-DD HH:MM"')
             p.add_argument("--chat", default="demo", help="the chat to start in (default: demo)")
+            p.add_argument("--files", help="write the files the bot sends (exports, charts) here "
+                                           "(default: genjin-files in the temporary folder)")
     return parser
 
 
@@ -173,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if command == "console":
-            return _console(settings, db=db, script=args.script, now=args.now, chat=args.chat)
+            return _console(settings, db=db, script=args.script, now=args.now, chat=args.chat, files=args.files)
         if command == "demo":
             return _demo(settings)
         return _run(settings, db)

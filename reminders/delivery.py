@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.events import OutgoingMessage, mention, render_mentions
 from bot.issues import rooms
 from bot.ports import PermanentFailure, RetryLater, Sender
-from reminders import strings
+from reminders import attachments, strings
 from storage import leases, outbox
 from storage.models import OutboxMessage
 
@@ -69,10 +69,19 @@ def prepare(session: Session, row_id: int, *, worker: str, now: datetime) -> Rea
             outbox.mark_retry(row=row, error="waiting for the original message", retry_at=now + EDIT_WAIT,
                               failed_attempt=False)
             return HOLD
+    msg = outbox.from_payload(row.payload)
+    try:
+        msg = attachments.with_files(session, outbox_id=row.id, msg=msg, now=now)
+    except Exception as err:  # a file that cannot be made yet: the message waits, as for a failed send
+        log.warning("attachments of %s could not be produced: %r", row.key, err)
+        if now - row.created_at >= GIVE_UP_AFTER:
+            _give_up(session, row, reason=f"its files could not be produced: {err!r}", now=now, chat_ok=True)
+            return SKIP
+        outbox.mark_retry(row=row, error=repr(err), retry_at=now + backoff(row.attempts + 1))
+        return HOLD
     maybe_sent = row.sending_since is not None
     if not maybe_sent:
         row.sending_since = now  # committed before the platform is called: a crash leaves it set
-    msg = outbox.from_payload(row.payload)
     reply_to = outbox.platform_id_of(session=session, outbox_id=row.reply_to_id) or msg.thread_id
     return Ready(row.id, row.key, msg, reply_to, edit_of, maybe_sent)
 

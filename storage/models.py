@@ -15,6 +15,7 @@ from storage.core_models import (
     Item,
     ItemEvent,
     MessageItem,
+    OutboxFile,
     OutboxMessage,
     OutboxQueue,
     ProcessedEvent,
@@ -37,7 +38,7 @@ from storage.planning_models import (
 
 __all__ = [
     "Base", "Chat", "DeadlineProposal", "Department", "DepartmentMember", "InboxEvent", "Issue", "IssueParty",
-    "Item", "ItemDependency", "ItemEvent", "ItemRole", "MessageItem", "Milestone", "Minutes", "OutboxMessage",
+    "Item", "ItemDependency", "ItemEvent", "ItemRole", "MessageItem", "Milestone", "Minutes", "OutboxFile", "OutboxMessage",
     "OutboxQueue", "ProcessedEvent", "Project", "ProjectItem", "Reminder", "RetroNote", "RetroReport",
     "SlackConversation", "SweepState", "User", "UTCDateTime",
 ]

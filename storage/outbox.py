@@ -13,7 +13,7 @@ from sqlalchemy import insert as sa_insert
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from bot.events import Button, Card, OutgoingMessage
+from bot.events import Attachment, Button, Card, OutgoingMessage
 from storage.models import Chat, Item, MessageItem, OutboxMessage, OutboxQueue
 
 OVERTAKEN = "a newer update of this card exists"
@@ -27,6 +27,7 @@ def target_of(msg: OutgoingMessage) -> str:
 def to_payload(msg: OutgoingMessage) -> dict:
     data = dataclasses.asdict(msg)
     data["created_at"] = msg.created_at.isoformat() if msg.created_at else None
+    data["attachments"] = [{k: v for k, v in a.items() if k != "data"} for a in data["attachments"]]
     return data
 
 
@@ -39,8 +40,9 @@ def from_payload(data: dict) -> OutgoingMessage:
             buttons=tuple(Button(**b) for b in card["buttons"]),
         )
     created = data.pop("created_at")
+    attachments = tuple(Attachment(**a) for a in data.pop("attachments", ()))
     return OutgoingMessage(
-        **{**data, "item_ids": tuple(data["item_ids"])}, card=card,
+        **{**data, "item_ids": tuple(data["item_ids"])}, card=card, attachments=attachments,
         created_at=datetime.fromisoformat(created) if created else None,
     )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -24,7 +26,7 @@ from adapters.console.script import (
     logical_lines,
     parse_line,
 )
-from bot.events import OutgoingMessage
+from bot.events import Attachment, OutgoingMessage
 from genjin.app import App
 from storage.models import Department
 from storage.outbox import latest_version, platform_id_of
@@ -34,10 +36,14 @@ class ConsoleError(ValueError):
     """A directive that can't be carried out (clock backwards, no such button)."""
 
 class ConsoleSender:
-    """Prints each delivered message; its platform id is `mN`, N being its outbox id."""
+    """Prints each delivered message; its platform id is `mN`, N being its outbox id.
 
-    def __init__(self, out: TextIO, tz: ZoneInfo, clock: Callable[[], datetime]) -> None:
-        self.out, self.tz, self.clock = out, tz, clock
+    A message's files are written under `files_dir` (in a folder per message, so two exports
+    of the same name never overwrite each other) and their paths printed.
+    """
+
+    def __init__(self, out: TextIO, tz: ZoneInfo, clock: Callable[[], datetime], files_dir: Path) -> None:
+        self.out, self.tz, self.clock, self.files_dir = out, tz, clock, files_dir
 
     def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
              maybe_sent: bool = False) -> str:
@@ -49,16 +55,26 @@ class ConsoleSender:
         print(f"[m{outbox_id} → {where} · {stamp}]", file=self.out)
         for line in render.body(msg):
             print(line, file=self.out)
+        for attachment in msg.attachments:
+            print(f"📎 {self._write(attachment, outbox_id)}", file=self.out)
         return f"m{outbox_id}"
+
+    def _write(self, attachment: Attachment, outbox_id: int) -> Path:
+        folder = self.files_dir / f"m{outbox_id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(attachment.name).name  # a name is never a path out of the folder
+        path.write_bytes(attachment.data or b"")
+        return path
 
 
 class Simulator:
     def __init__(self, app: App, *, out: TextIO | None = None, chat: str = "demo",
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, files_dir: Path | None = None) -> None:
         self.app, self.out, self.chat = app, out or sys.stdout, chat
         self.tz = ZoneInfo(app.settings.calendar.timezone)
         self._now = now.replace(tzinfo=self.tz) if now and now.tzinfo is None else now
-        self.sender = ConsoleSender(self.out, self.tz, lambda: self.now)
+        files = files_dir or Path(tempfile.gettempdir()) / "genjin-files"
+        self.sender = ConsoleSender(self.out, self.tz, lambda: self.now, files)
 
     @property
     def now(self) -> datetime:
