@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from bot.events import Card, IncomingEvent, OutgoingMessage
+from bot.events import Attachment, Card, IncomingEvent, OutgoingMessage
 from bot.policy import Policy
 from bot.worktime import CalendarConfig, WorkCalendar
 from storage.models import Chat, User
@@ -50,7 +50,7 @@ class Ctx:
         return f"{kind}:{self.event.platform}:{self.event.event_id}:{len(self.out)}"
 
     def reply(self, text: str = "", *, card: Card | None = None, item_ids: tuple[int, ...] = (),
-              thread_of: int | None = None) -> None:
+              thread_of: int | None = None, attachments: tuple[Attachment, ...] = ()) -> None:
         """Answer in the chat the event came from (threaded under an item's card if given)."""
         self.out.append(OutgoingMessage(
             key=self._key("reply"), platform=self.event.platform,
@@ -58,6 +58,7 @@ class Ctx:
             text=text, card=card, item_ids=item_ids,
             reply_to_key=card_key(thread_of) if thread_of else None,
             thread_id=None if thread_of else self.event.thread_id, created_at=self.now,
+            attachments=attachments,
         ))
 
     def post(self, msg: OutgoingMessage) -> None:

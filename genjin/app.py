@@ -14,7 +14,9 @@ from bot.events import IncomingEvent
 from bot.followup import due_index
 from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
+from genjin import charts
 from genjin.config import Settings
+from reminders import attachments
 from reminders.delivery import deliver_due
 from storage import inbox
 from storage.db import make_engine, prune_processed, session_factory, upgrade
@@ -43,6 +45,7 @@ class App:
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
         due_index.watch(self.sessions)
+        attachments.register(charts.SOURCE, charts.producer(self.policy_for))
         with self.sessions.begin() as session:  # new rules (a changed config): recompute every moment
             due_index.rebuild_if_rules_changed(session=session, rules=repr((self.policy, sorted(self.policies.items()))))
 

@@ -11,6 +11,7 @@ import io
 import os
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -91,10 +92,10 @@ def app(settings, db_url):
 class ChatDriver:
     """A synchronous fake chat: play script lines, get back what the bot said."""
 
-    def __init__(self, app: App, now: datetime) -> None:
+    def __init__(self, app: App, now: datetime, files_dir: Path | None = None) -> None:
         self.app = app
         self.buffer = io.StringIO()
-        self.sim = Simulator(app, out=self.buffer, now=now)
+        self.sim = Simulator(app, out=self.buffer, now=now, files_dir=files_dir)
 
     def run(self, script: str) -> str:
         """Play `script` (lines of the console language); return only the new output."""

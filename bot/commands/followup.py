@@ -10,6 +10,7 @@ from bot.commands.strings import usage
 from bot.context import Ctx, UserError
 from bot.followup import digests
 from bot.followup import weekly as weekly_report
+from bot.followup.messages import chart_attachment
 from bot.followup.strings import t
 from bot.items import actions
 
@@ -22,12 +23,15 @@ def cmd_digest(ctx: Ctx, rest: str, *, weekly: bool = False) -> None:
     word = rest.strip().lower()
     if word and word not in (*WEEKLY_WORDS, "daily", "day", "日报", "日"):
         raise UserError(usage(ctx.lang, "digest"))
-    build = weekly_report.weekly if weekly or word in WEEKLY_WORDS else digests.daily
+    weekly = weekly or word in WEEKLY_WORDS
+    build = weekly_report.weekly if weekly else digests.daily
     card = build(session=ctx.session, chat=ctx.chat, now=ctx.now, lang=ctx.lang, calendar=ctx.calendar)
     if card is None:
         ctx.reply(t(ctx.lang, "nothing"))
     else:
-        ctx.reply(card=card)
+        chart = chart_attachment(scope=ctx.chat.name or ctx.chat.chat_id, policy=ctx.policy, now=ctx.now,
+                                 chat_id=ctx.chat.id)
+        ctx.reply(card=card, attachments=(chart,) if weekly else ())
 
 
 def cmd_weekly(ctx: Ctx, rest: str) -> None:

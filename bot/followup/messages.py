@@ -7,16 +7,18 @@ for the same person (or the same chat's escalations) go out as one message.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.context import calendar_for, card_key
 from bot.deadlines import format_deadline
 from bot.directory import at, chat_label
-from bot.events import Card, OutgoingMessage
+from bot.events import Attachment, Card, OutgoingMessage
 from bot.followup import ladder
 from bot.followup.digests import days_late
 from bot.followup.due import LADDER, Due, response_period
@@ -24,6 +26,8 @@ from bot.followup.strings import for_policy, t
 from bot.policy import Policy
 from storage.models import Chat, Item, User
 
+# Characters no file system takes in a name (Windows' list, the strictest).
+UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 Claim = Callable[[str, str, int], bool]  # (key, kind, chat id) -> claimed now (False: done before)
 
 
@@ -189,11 +193,24 @@ def notices_for(*, session: Session, notices: list[Notice], now: datetime, claim
     return [_message(parts) for parts in groups.values()]
 
 
+def chart_attachment(*, scope: str, policy: Policy, now: datetime, chat_id: int,
+                     project_id: int | None = None) -> Attachment:
+    """The weekly report's picture (drawn at delivery by the "weekly_chart" producer)."""
+    lang = policy.lang
+    day = now.astimezone(ZoneInfo(policy.calendar.timezone)).strftime("%Y%m%d")
+    name = UNSAFE_IN_FILE_NAME.sub("_", t(lang, "chart.file", scope=scope, day=day))
+    return Attachment(name=name, source="weekly_chart", kind="image",
+                      params={"chat": str(chat_id), "project": str(project_id or ""), "lang": lang})
+
+
 def digest_messages(*, chat: Chat, card: Card, key: str, kind: str, policy: Policy,
                     now: datetime) -> list[OutgoingMessage]:
-    """The digest in the group; the weekly report also to each manager directly."""
-    out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now)]
+    """The digest in the group; the weekly report (with its chart) also to each manager directly."""
+    files = (chart_attachment(scope=chat.name or chat.chat_id, policy=policy, now=now, chat_id=chat.id),) \
+        if kind == "weekly" else ()
+    out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now,
+                           attachments=files)]
     if kind == "weekly":
-        out += [OutgoingMessage(key=f"{key}:dm:{m}", platform=chat.platform, user_id=m, card=card, created_at=now)
-                for m in policy.managers]
+        out += [OutgoingMessage(key=f"{key}:dm:{m}", platform=chat.platform, user_id=m, card=card, created_at=now,
+                                attachments=files) for m in policy.managers]
     return out

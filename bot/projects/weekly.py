@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
 from bot.events import Card, OutgoingMessage
+from bot.followup.messages import chart_attachment
 from bot.policy import Policy
 from bot.projects import view
 from storage.models import Chat, Department, Project, Reminder
@@ -42,9 +43,11 @@ def recipients(project: Project, policy: Policy) -> list[str]:
 
 def messages(project: Project, card: Card, key: str, policy: Policy, now: datetime) -> list[OutgoingMessage]:
     chat = project.chat
-    out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now)]
+    files = (chart_attachment(scope=project.name, policy=policy, now=now, chat_id=chat.id, project_id=project.id),)
+    out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now,
+                           attachments=files)]
     return out + [OutgoingMessage(key=f"{key}:dm:{user}", platform=chat.platform, user_id=user, card=card,
-                                  created_at=now) for user in recipients(project, policy)]
+                                  created_at=now, attachments=files) for user in recipients(project, policy)]
 
 
 def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]], now: datetime) -> dict[int, int]:

@@ -41,8 +41,11 @@ def test_the_project_report_goes_once_at_the_weekly_time_to_the_group_managers_a
     found = reports(out)
     assert sorted((where, when) for where, when, _ in found) == [
         ("#demo", "2026-11-27 17:00"), ("@boss", "2026-11-27 17:00"), ("@wang", "2026-11-27 17:00")]
-    body = found[0][2]
-    assert len({b for _, _, b in found}) == 1  # the same report to each
+    charts = [b.splitlines()[-1] for _, _, b in found]  # the chart goes with each copy
+    assert all(c.startswith("📎 ") and c.endswith("/618大促-周报图表-20261127.png") for c in charts)
+    bodies = {b.rsplit("\n", 1)[0] for _, _, b in found}
+    assert len(bodies) == 1  # the same report to each
+    body = bodies.pop()
     assert body == "\n".join((
         "📁 项目周报 · 618大促 · 11-23 – 11-27",
         "总体进度 20%（已确认 1/5 项），本周完成 1 项，逾期 1 项，按时率（至今）100%（1/1）。",
