@@ -18,8 +18,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import xmltodict
-from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
+import xmltodict  # type: ignore[import-untyped]
+from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto  # type: ignore[import-untyped]
 
 WINDOW_SECONDS = 300
 APP, ROBOT = "app", "robot"

@@ -2,8 +2,9 @@
 
 - To a person ("direct:<userid>"): `message/send`. An item card with buttons is a
   button_interaction template card whose task_id is derived from the outbox key; the rest
-  is markdown. `enable_duplicate_check` makes WeCom drop a second identical send within
-  half an hour, so a retry after a lost answer does not post twice.
+  is markdown. A retry after a lost answer (`maybe_sent`) asks WeCom to drop it if the same
+  content already went out in the last half hour (`enable_duplicate_check`); first sends do
+  not, or a second /help within the half hour would go unanswered.
 - To a group: a self-built app can post only in group chats it created itself
   (`appchat/send`, no template cards), so a group goes through its group robot webhook
   (`[wecom] webhooks`) when it has one, else `appchat/send`, else the default webhook.
@@ -80,12 +81,13 @@ class WeComSender:
         user = chat.removeprefix(DIRECT_PREFIX) or msg.user_id or ""
         if not user:
             raise PermanentFailure(f"wecom: {msg.key} names neither a chat nor a person")
-        return self._to_user(msg, user)
+        return self._to_user(msg, user, maybe_sent)
 
     # -- one person: the app message API -----------------------------------------------
-    def _to_user(self, msg: OutgoingMessage, user: str) -> str:
-        base = {"touser": user, "agentid": self.settings.agent_id, "enable_duplicate_check": 1,
-                "duplicate_check_interval": DUPLICATE_WINDOW}
+    def _to_user(self, msg: OutgoingMessage, user: str, maybe_sent: bool) -> str:
+        base: dict = {"touser": user, "agentid": self.settings.agent_id}
+        if maybe_sent:
+            base.update(enable_duplicate_check=1, duplicate_check_interval=DUPLICATE_WINDOW)
         task = task_id(msg.key)
         if msg.card is not None and msg.card.buttons:
             body = {**base, "msgtype": "template_card",

@@ -117,10 +117,13 @@ class FakeWeCom:
             ok = {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"msgid-{next(self._ids)}"}
             if body.get("msgtype") == "template_card":
                 task = body["template_card"]["task_id"]
-                if task in self.cards and body.get("enable_duplicate_check"):
-                    return ok  # the same card again within the check's window: dropped, not posted twice
+                if task in self.cards:  # task ids are unique per app; the duplicate check drops a resend
+                    return ok if body.get("enable_duplicate_check") else {"errcode": 40058, "errmsg": "task_id used"}
                 self.cards[task] = {"to": body["touser"], "card": body["template_card"], "updates": 0}
                 return {**ok, "response_code": self.code_for(task)}
+            if body.get("enable_duplicate_check") and any(
+                    (m["touser"], m.get("markdown")) == (body["touser"], body.get("markdown")) for m in self.messages):
+                return ok  # the same content to the same person within the window: dropped
             self.messages.append(body)
             return ok
         if path == "/cgi-bin/message/update_template_card":
