@@ -34,7 +34,7 @@ CLICK_EVENT = "template_card_event"
 TASK_PREFIX = "gj"
 TASK_NAMESPACE = uuid.UUID("6a0f3e1c-47d2-4b8e-9a3b-5c1d2e7f8a90")  # fixed: same key, same task id forever
 LEADING_AT = re.compile(r"^\s*@\S+\s*")
-AT_WORD = re.compile(r"@([^\s@<>|]+)")
+AT_WORD = re.compile(r"(?<!‹)@([^\s@<>|]+)")  # not a typed "<@" (made inert)
 TRAILING = "，。,.!！?？:：;；、)）】」'\""
 ALL_WORDS = {"所有人", "all", "everyone", "here"}  # never a person, whatever is on record
 

@@ -23,6 +23,7 @@ LOOKALIKE = {"#": "＃", "-": "－", "+": "＋"}
 MARKDOWN_BUDGET = 4000  # bytes: app and webhook markdown take 4096
 BUTTONS, FIELDS = 6, 6
 STYLES = {"primary": 1, "danger": 3, "default": 2}
+MENTIONABLE = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # a WeCom userid
 COMMANDS = {  # what a button does, typed: where no button can go (groups)
     "zh": {"ack": "/收到 #{id}", "done": "/完成 #{id}", "confirm": "/确认 #{id}", "reject": "/驳回 #{id} 原因"},
     "en": {"ack": "/ack #{id}", "done": "/done #{id}", "confirm": "/confirm #{id}", "reject": "/reject #{id} REASON"},
@@ -51,15 +52,15 @@ def markdown(text: str, *, webhook: bool = False) -> str:
     """Markdown with mentions as `<@userid>` in a group robot webhook, else as @Name."""
     out, pos = [], 0
     for m in MENTION_TOKEN.finditer(text):
+        uid, name = m.group(1), m.group(2) or m.group(1)
         out.append(defuse(text[pos:m.start()]))
-        out.append(f"<@{m.group(1)}>" if webhook else "@" + defuse(m.group(2) or m.group(1)))
+        if MENTIONABLE.fullmatch(uid) and uid.lower() != "all":
+            out.append(f"<@{uid}>" if webhook else "@" + defuse(name))
+        else:  # not a person's id (never @all): the token as the text it is
+            out.append(defuse(m.group(0)))
         pos = m.end()
     out.append(defuse(text[pos:]))
     return "".join(out)
-
-
-def mentioned(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(1) for m in MENTION_TOKEN.finditer(text)))
 
 
 def instead(card: Card, lang: str) -> str:
