@@ -61,7 +61,7 @@ class WeComRuntime:
     def __init__(self, settings: WeComSettings, runner: Runner) -> None:
         self.settings, self.runner = settings, runner
         self.api = WeComApi(base=settings.api_base, corp_id=settings.corp_id, secret=settings.secret)
-        self.sender = WeComSender(self.api, settings)
+        self.sender = WeComSender(self.api, settings, sessions=runner.app.sessions)
         self.receivers = [crypto.Receiver(APP, settings.token, settings.encoding_aes_key, settings.corp_id)]
         if settings.robot_token and settings.robot_encoding_aes_key:
             self.receivers.append(crypto.Receiver(ROBOT, settings.robot_token, settings.robot_encoding_aes_key, ""))

@@ -10,7 +10,10 @@
   (`[wecom] webhooks`) when it has one, else `appchat/send`, else the default webhook.
   Neither takes buttons: cards there are markdown naming the commands.
 - Card updates: `message/update_template_card` with a response code, each good once (72 h):
-  the newest one from the send's answer or from a press on the card (ResponseCodes).
+  the newest one from the send's answer or from a press on the card (ResponseCodes). Another
+  replica (or this one after a restart) finds a press's code in the stored callback. A card
+  that cannot be updated (no code left, or WeCom refuses the code) is left as it is: the
+  replies in the chat say what changed.
 Pacing is reminders/pacing.py's WECOM limits, applied by delivery.
 """
 
@@ -19,12 +22,16 @@ from __future__ import annotations
 import logging
 import threading
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
 from adapters.wecom.api import WeComApi, WeComError
-from adapters.wecom.parse import DIRECT_PREFIX, TASK_PREFIX, task_id
+from adapters.wecom.parse import DIRECT_PREFIX, PLATFORM, TASK_PREFIX, task_id
 from adapters.wecom.render import card_markdown, markdown, template_card
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure, RetryLater
 from genjin.config import WeComSettings
+from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,7 @@ DUPLICATE_WINDOW = 1800  # seconds: WeCom's duplicate check, at most 4 hours
 MESSAGE_PREFIX, HOOK_PREFIX, APPCHAT_PREFIX = "msg:", "hook:", "appchat:"
 GONE = {60111, 81013, 40003, 86003, 86004}  # no such user, no such chat
 UNTRUSTED_IP = 60020  # the server's IP is not in the app's trusted IPs (企业可信IP)
+RECENT_PRESSES = 200  # stored presses searched for a card's response code
 
 
 class ResponseCodes:
@@ -41,16 +49,29 @@ class ResponseCodes:
 
     def __init__(self) -> None:
         self._codes: dict[str, str] = {}
+        self._used: set[str] = set()
         self._lock = threading.Lock()
 
     def learn(self, task: str, code: object) -> None:
         if task and isinstance(code, str) and code:
             with self._lock:
-                self._codes[task] = code
+                if code not in self._used:
+                    self._codes[task] = code
 
     def take(self, task: str) -> str | None:
         with self._lock:
-            return self._codes.pop(task, None)
+            code = self._codes.pop(task, None)
+            if code:
+                self._used.add(code)
+            return code
+
+    def spend(self, code: str) -> bool:
+        """Mark a code found elsewhere as used; False if this process used it already."""
+        with self._lock:
+            if code in self._used:
+                return False
+            self._used.add(code)
+            return True
 
 
 def refusal(err: WeComError) -> Exception:
@@ -65,8 +86,9 @@ def refusal(err: WeComError) -> Exception:
 
 
 class WeComSender:
-    def __init__(self, api: WeComApi, settings: WeComSettings, *, codes: ResponseCodes | None = None) -> None:
-        self.api, self.settings = api, settings
+    def __init__(self, api: WeComApi, settings: WeComSettings, *, codes: ResponseCodes | None = None,
+                 sessions: sessionmaker[Session] | None = None) -> None:
+        self.api, self.settings, self.sessions = api, settings, sessions
         self.codes = codes or ResponseCodes()
         self.lang = settings.lang
 
@@ -109,7 +131,7 @@ class WeComSender:
     def _edit(self, msg: OutgoingMessage, edit_of: str) -> str:
         if not edit_of.startswith(TASK_PREFIX) or msg.card is None:
             return edit_of  # markdown cannot be edited; the replies in the chat say what changed
-        code = self.codes.take(edit_of)
+        code = self.codes.take(edit_of) or self._stored_code(edit_of)
         user = (msg.chat_id or "").removeprefix(DIRECT_PREFIX) or msg.user_id
         if code is None or not user:
             log.info("wecom: no response code left for card %s; it is updated after its next press", edit_of)
@@ -119,8 +141,26 @@ class WeComSender:
         try:
             self.api.post(UPDATE_CARD, body)
         except WeComError as err:
-            raise refusal(err) from None
+            if err.server_side or err.code == UNTRUSTED_IP:
+                raise refusal(err) from None
+            log.warning("wecom: card %s not updated (the code was used or expired?): %s", edit_of, err)
         return edit_of
+
+    def _stored_code(self, task: str) -> str | None:
+        """The response code of the newest stored press on card `task` that this process has not
+        used (a press another replica received, or one from before a restart)."""
+        if self.sessions is None:
+            return None
+        with self.sessions() as session:
+            rows = session.scalars(select(InboxEvent.payload).where(
+                InboxEvent.platform == PLATFORM, InboxEvent.event_id.startswith("click:"))
+                .order_by(InboxEvent.id.desc()).limit(RECENT_PRESSES))
+            for payload in rows:
+                data = payload.get("data") if isinstance(payload, dict) else None
+                if isinstance(data, dict) and data.get("TaskId") == task:
+                    code = data.get("ResponseCode")
+                    return code if isinstance(code, str) and code and self.codes.spend(code) else None
+        return None
 
     # -- a group: its robot webhook, else an app chat ------------------------------------
     def _to_group(self, msg: OutgoingMessage, chat: str) -> str:

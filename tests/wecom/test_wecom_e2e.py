@@ -212,3 +212,35 @@ def test_a_retry_after_a_lost_answer_never_posts_twice(app, runtime, fake):
         runtime.sender.send(msg, outbox_id=1, reply_to=None, edit_of=None, maybe_sent=True)
         assert first
     assert len(fake.cards) == 1 and len(fake.messages) == 1
+
+
+def test_a_press_another_replica_received_still_updates_the_card(app, runtime, runner, client, fake):
+    from adapters.wecom.runtime import WeComRuntime
+    from wecom_support import wecom_settings
+
+    known(app, ("WangJingLi", "王经理"))
+    post(client, app_text("1001", "/待办 @王经理 写周报 截止 2026-05-15"))
+    deliver(app, runtime)
+    task = task_id("card:1")
+    post(client, app_click(task, "done:1", code=fake.code_for(task)))  # received here ...
+    other = WeComRuntime(wecom_settings(fake), runner)  # ... delivered by another replica
+    try:
+        runner.drain()
+        app.deliver(platform="wecom", sender=other.sender, now=NOW)
+    finally:
+        other.close()
+    assert item(app).status == "done" and fake.cards[task]["updates"] == 1
+    assert [b["key"] for b in fake.cards[task]["card"]["button_list"]] == ["confirm:1", "reject:1"]
+
+
+def test_a_refused_response_code_leaves_the_card_and_the_replies_go(app, runtime, client, fake):
+    known(app, ("WangJingLi", "王经理"))
+    post(client, app_text("1001", "/待办 @王经理 写周报 截止 2026-05-15"))
+    deliver(app, runtime)
+    task = task_id("card:1")
+    post(client, app_click(task, "done:1", code="rc-expired"))  # a code WeCom no longer takes
+    deliver(app, runtime)
+    assert item(app).status == "done" and fake.cards[task]["updates"] == 0
+    assert any("已完成" in m["markdown"]["content"] for m in fake.messages)
+    with app.sessions() as s:
+        assert {row.status for row in s.scalars(select(OutboxMessage))} == {"sent"}
