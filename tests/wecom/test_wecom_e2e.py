@@ -20,6 +20,7 @@ from wecom_support import (
     item,
     robot_text,
     sealed,
+    wecom_settings,
 )
 
 with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx is what is installed
@@ -28,6 +29,7 @@ with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx is
 
 from adapters.wecom.crypto import APP, Receiver, sign
 from adapters.wecom.parse import task_id
+from adapters.wecom.runtime import WeComRuntime
 from genjin.serve import build_asgi
 from storage.models import Item, OutboxMessage, ProcessedEvent
 
@@ -215,9 +217,6 @@ def test_a_retry_after_a_lost_answer_never_posts_twice(app, runtime, fake):
 
 
 def test_a_press_another_replica_received_still_updates_the_card(app, runtime, runner, client, fake):
-    from adapters.wecom.runtime import WeComRuntime
-    from wecom_support import wecom_settings
-
     known(app, ("WangJingLi", "王经理"))
     post(client, app_text("1001", "/待办 @王经理 写周报 截止 2026-05-15"))
     deliver(app, runtime)
