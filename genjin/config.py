@@ -160,6 +160,8 @@ class WeComSettings(Section):
     # Group robot webhooks (群机器人): how messages reach a group the app cannot post in.
     webhook_url: str = ""  # for any group without its own
     webhooks: dict[str, str] = Field(default_factory=dict)  # chat id -> webhook URL
+    # Display name -> userid: WeCom's callbacks name nobody mentioned, so `@李雷` is placed by this.
+    people: dict[str, str] = Field(default_factory=dict)
 
     @property
     def configured(self) -> bool:

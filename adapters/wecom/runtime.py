@@ -134,8 +134,8 @@ class WeComRuntime:
         return parse(env, received_at=now, known=self._known(text if isinstance(text, str) else ""))
 
     def _known(self, text: str) -> dict[str, str]:
-        """userid or name -> userid of the people on record that the text's `@words` could name;
-        a name two people share names nobody."""
+        """userid or name -> userid of the people on record (or configured) that the text's
+        `@words` could name; a name two people on record share names nobody."""
         words = {m.group(1).rstrip(TRAILING) for m in AT_WORD.finditer(text)} - {""}
         if not words:
             return {}
@@ -148,6 +148,8 @@ class WeComRuntime:
             if name in words and name != uid:
                 by_name.setdefault(name, set()).add(uid)
         known.update({name: next(iter(ids)) for name, ids in by_name.items() if len(ids) == 1 and name not in known})
+        # The configured names ([wecom] people) are the admin's word: they come first.
+        known.update({name: uid for name, uid in self.settings.people.items() if name in words and uid})
         return known
 
     def _card_home(self, task: str) -> str | None:

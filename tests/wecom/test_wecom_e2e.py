@@ -243,3 +243,15 @@ def test_a_refused_response_code_leaves_the_card_and_the_replies_go(app, runtime
     assert any("已完成" in m["markdown"]["content"] for m in fake.messages)
     with app.sessions() as s:
         assert {row.status for row in s.scalars(select(OutboxMessage))} == {"sent"}
+
+
+def test_configured_names_place_mentions_and_unknown_names_are_asked_about(app, runtime, client, fake):
+    runtime.settings.webhooks[GROUP] = fake.webhook("group-key-1")
+    runtime.settings.people["李雷"] = "LiLei"
+    post(client, robot_text("robot-msg-1", "@跟进 /待办 @韩梅梅 写周报 截止 2026-05-15"), receiver=ROBOT_RECEIVER)
+    post(client, robot_text("robot-msg-2", "@跟进 /待办 @李雷 写活动页 截止 2026-05-15"), receiver=ROBOT_RECEIVER)
+    deliver(app, runtime)
+    assert count(app, Item) == 1 and item(app).title == "写活动页"
+    texts = [h["body"]["markdown"]["content"] for h in fake.hooks]
+    assert any("请用 @ 指定负责人" in t for t in texts)  # 韩梅梅 is nobody Genjin can tell
+    assert any("**负责人**：<@LiLei>" in t for t in texts)  # a real mention through the webhook
