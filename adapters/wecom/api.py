@@ -84,7 +84,10 @@ class WeComApi:
     def post(self, path: str, body: dict) -> dict:
         """POST with the access token; a token WeCom calls bad (42001, 40014) is fetched again, once."""
         for attempt in (1, 2):
-            token = self.token()
+            try:
+                token = self.token()
+            except WeComError as err:  # the Secret revoked or changed: every message waits, none is dropped
+                raise RetryLater(300, f"wecom: no access token ({err})") from None
             try:
                 return check(self.http.post(path, params={"access_token": token}, json=body))
             except WeComError as err:

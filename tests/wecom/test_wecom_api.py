@@ -64,3 +64,14 @@ def test_a_refused_send_means_what_it_says(fake, code, expected, message_only):
             assert caught.value.message_only is message_only
     finally:
         api.close()
+
+
+def test_a_revoked_secret_makes_messages_wait_not_vanish(fake):
+    api = WeComApi(base=fake.url, corp_id=CORP_ID, secret="revoked")
+    sender = WeComSender(api, wecom_settings(fake))
+    try:
+        with pytest.raises(RetryLater, match="no access token.*40001"):
+            sender.send(OutgoingMessage(key="k1", platform="wecom", user_id="LiLei", text="hi"), outbox_id=1,
+                        reply_to=None, edit_of=None)
+    finally:
+        api.close()

@@ -255,3 +255,10 @@ def test_configured_names_place_mentions_and_unknown_names_are_asked_about(app, 
     texts = [h["body"]["markdown"]["content"] for h in fake.hooks]
     assert any(t.startswith("不认识 @韩梅梅") for t in texts)  # nobody Genjin can tell: asked, not guessed
     assert any("**负责人**：<@LiLei>" in t for t in texts)  # a real mention through the webhook
+
+
+def test_an_unreadable_body_gets_400_and_changes_nothing(app, client):
+    query, _ = sealed(app_text("1001", "/帮助"))
+    assert client.post("/wecom/events", params=query, content=b"not xml at all").status_code == 400
+    assert client.post("/wecom/events", params=query, content=b"<xml>text</xml>").status_code == 400
+    assert inbox(app) == []
