@@ -262,3 +262,16 @@ def test_an_unreadable_body_gets_400_and_changes_nothing(app, client):
     assert client.post("/wecom/events", params=query, content=b"not xml at all").status_code == 400
     assert client.post("/wecom/events", params=query, content=b"<xml>text</xml>").status_code == 400
     assert inbox(app) == []
+
+
+def test_a_reminder_reaches_the_one_to_one_chat_through_the_app(app, runtime, client, fake):
+    known(app, ("LiLei", "李雷"))
+    post(client, app_text("1001", "/待办 @LiLei 写活动页 截止 2026-05-12", user="WangJingLi"))
+    deliver(app, runtime)
+    before = len(fake.messages)
+    later = NOW + timedelta(days=1, hours=7)  # Tuesday 17:00, an hour before the deadline
+    assert app.sweep(now=later) >= 1
+    deliver(app, runtime, later)
+    reminders = [(m["touser"], m["markdown"]["content"]) for m in fake.messages[before:]]
+    assert reminders and all(to == "WangJingLi" for to, _ in reminders)  # the chat the item lives in
+    assert any("#1「写活动页」" in text for _, text in reminders)
