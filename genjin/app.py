@@ -40,6 +40,7 @@ class App:
             "feishu": replace(self.policy, lang=settings.feishu.lang,
                               emergency_rooms=settings.feishu.emergency_rooms),
             "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
+            "wecom": replace(self.policy, lang=settings.wecom.lang, buttons_only=True),  # no reactions either
         }
         self.engine = make_engine(db_url or settings.db_url())
         upgrade(self.engine)

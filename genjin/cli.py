@@ -136,7 +136,8 @@ def _demo(settings: Settings) -> int:
 
 
 def _run(settings: Settings, db: str | None) -> int:
-    if settings.slack.configured or settings.feishu.configured or settings.dingtalk.configured:
+    if (settings.slack.configured or settings.feishu.configured or settings.dingtalk.configured
+            or settings.wecom.configured):
         from genjin.serve import serve
 
         return serve(settings, db_url=db)

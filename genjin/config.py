@@ -146,6 +146,28 @@ class DingTalkSettings(Section):
         return bool(self.client_id and self.client_secret)
 
 
+class WeComSettings(Section):
+    corp_id: str = ""  # 企业ID (我的企业 → 企业信息)
+    agent_id: int = 0  # the self-built app's AgentId
+    secret: str = ""  # its Secret; set it in the environment (GENJIN_WECOM_SECRET)
+    token: str = ""  # the app's callback Token (接收消息 → 设置API接收)
+    encoding_aes_key: str = ""  # ... and its EncodingAESKey (43 characters)
+    # The smart robot (智能机器人, API mode) that hears @mentions in groups; empty: one-to-one only.
+    robot_token: str = ""
+    robot_encoding_aes_key: str = ""
+    api_base: str = "https://qyapi.weixin.qq.com"
+    lang: Literal["zh", "en"] = "zh"
+    # Group robot webhooks (群机器人): how messages reach a group the app cannot post in.
+    webhook_url: str = ""  # for any group without its own
+    webhooks: dict[str, str] = Field(default_factory=dict)  # chat id -> webhook URL
+    # Display name -> userid: WeCom's callbacks name nobody mentioned, so `@李雷` is placed by this.
+    people: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.corp_id and self.secret and self.agent_id)
+
+
 class Settings(Section):
     database_url: str = ""
     lang: Literal["zh", "en"] = "zh"
@@ -157,6 +179,7 @@ class Settings(Section):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     feishu: FeishuSettings = Field(default_factory=FeishuSettings)
     dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
+    wecom: WeComSettings = Field(default_factory=WeComSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -182,7 +205,7 @@ class Settings(Section):
         return Policy(lang=self.lang, calendar=calendar, **rules)
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.

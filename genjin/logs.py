@@ -36,10 +36,12 @@ STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"
 def secrets_of(settings: Settings) -> set[str]:
     """The secret values in `settings`: platform tokens and keys, the database password."""
     found: set[str] = set()
-    for section in (settings.slack, settings.feishu, settings.dingtalk):
+    for section in (settings.slack, settings.feishu, settings.dingtalk, settings.wecom):
         for name, value in section:
             if SECRET_FIELD.search(name) and isinstance(value, str):
                 found.add(value)
+    # A group robot webhook's URL is its own credential (its key).
+    found.update([settings.wecom.webhook_url, *settings.wecom.webhooks.values()])
     if settings.database_url:
         from sqlalchemy.engine import make_url  # lazily: the console starts faster without it
 
@@ -97,7 +99,7 @@ def wants_json(settings: Settings, command: str) -> bool:
     if settings.log_format:
         return settings.log_format == "json"
     return command == "run" and (settings.slack.configured or settings.feishu.configured
-                                 or settings.dingtalk.configured)
+                                 or settings.dingtalk.configured or settings.wecom.configured)
 
 
 def make_handler(settings: Settings, *, json: bool, stream: IO[str] | None = None) -> logging.Handler:

@@ -235,6 +235,10 @@ def build_runtimes(settings: Settings, runner: Runner) -> list[PlatformRuntime]:
         from adapters.dingtalk.runtime import DingTalkRuntime
 
         runtimes.append(DingTalkRuntime(settings.dingtalk, runner))
+    if settings.wecom.configured:
+        from adapters.wecom.runtime import WeComRuntime
+
+        runtimes.append(WeComRuntime(settings.wecom, runner))
     return runtimes
 
 

@@ -86,11 +86,15 @@ FEISHU = Limits(post=_FEISHU, update=_FEISHU, concurrency=64)
 # documented, so one per second.
 _DINGTALK = Family(per_target=(Window(1, 1.0),), per_app=(Window(20, 1.0),))
 DINGTALK = Limits(post=_DINGTALK, update=_DINGTALK, concurrency=32)
+# WeCom: an app may send a member 30 messages a minute (1000 an hour); a group robot webhook takes
+# 20 a minute. Per app: taken as 20/s, DingTalk's figure (WeCom publishes none per second).
+_WECOM = Family(per_target=(Window(20, 60.0),), per_app=(Window(20, 1.0),))
+WECOM = Limits(post=_WECOM, update=_WECOM, concurrency=16)
 # Anything else: slow and steady.
 _DEFAULT = Family(per_target=(Window(1, 1.0),), per_app=(Window(10, 1.0),))
 DEFAULT = Limits(post=_DEFAULT, update=_DEFAULT, concurrency=4)
 
-LIMITS: dict[str, Limits] = {"slack": SLACK, "feishu": FEISHU, "dingtalk": DINGTALK}
+LIMITS: dict[str, Limits] = {"slack": SLACK, "feishu": FEISHU, "dingtalk": DINGTALK, "wecom": WECOM}
 
 
 def limits_for(platform: str, sender: object = None) -> Limits:

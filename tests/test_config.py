@@ -19,6 +19,7 @@ def test_the_example_config_loads_with_the_documented_defaults():
     assert settings.rules.response_hours == 4
     assert settings.rules.daily_digest_at == time(9, 30)
     assert settings.slack.configured is False and settings.feishu.configured is False
+    assert settings.wecom.configured is False and settings.wecom.api_base == "https://qyapi.weixin.qq.com"
 
 
 def test_environment_overrides_top_level_and_section_keys():
