@@ -15,6 +15,7 @@ from bot.followup import due_index
 from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin.config import Settings
+from genjin.web.links import SignedLinks
 from reminders.delivery import deliver_due
 from storage import inbox
 from storage.db import make_engine, prune_processed, session_factory, upgrade
@@ -39,6 +40,8 @@ class App:
                               emergency_rooms=settings.feishu.emergency_rooms),
             "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
         }
+        # The web view's links (/dashboard): signed here, in the shell, with the [web] secret.
+        self.links = SignedLinks(settings.web.base_url, settings.web.secret) if settings.web.configured else None
         self.engine = make_engine(db_url or settings.db_url())
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
@@ -50,7 +53,7 @@ class App:
         """Handle one event in one transaction; False if it was a redelivery."""
         with self.sessions.begin() as session:
             policy = self.policy_for(event.platform)
-            return handle_event(session=session, event=event, now=now, policy=policy)
+            return handle_event(session=session, event=event, now=now, policy=policy, links=self.links)
 
     def store(self, *, platform: str, event_id: str, payload: dict, now: datetime) -> int | None:
         """Keep a raw payload before the platform is acknowledged; None for a redelivery."""
@@ -68,7 +71,8 @@ class App:
                 return None
             if event is None:
                 return Outcome(False)
-            return apply_event(session=session, event=event, now=now, policy=self.policy_for(event.platform))
+            return apply_event(session=session, event=event, now=now, policy=self.policy_for(event.platform),
+                               links=self.links)
 
     def policy_for(self, platform: str):
         return self.policies.get(platform, self.policy)
