@@ -17,7 +17,8 @@ LINK = re.compile(re.escape(BASE_URL) + r"(/dashboard/[A-Za-z0-9._-]+)")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & <@U9|所有人>'
 
 # Chat "ops": Tech is a department; #1 in project 618 (in progress, 60%), #2 a request to Tech due
-# Tuesday (overdue by Wednesday), #3 a hostile title, #4 confirmed. Chat "hr": one item of its own.
+# Tuesday (overdue by Wednesday), #3 a hostile title, #4 confirmed. Chat "hr": one item, in its
+# project payroll.
 SCRIPT = f"""
 :chat ops
 :now 2026-05-11 10:00
@@ -34,6 +35,8 @@ SCRIPT = f"""
 @pm: /link #1 618
 :chat hr
 @boss: /todo @amy salary review by 2026-05-20
+@boss: /project new payroll due 2026-06-30
+@boss: /link #1 payroll
 """
 NOW = datetime(2026, 5, 13, 10, 0, tzinfo=UTC)  # Wednesday: #2 (due Tuesday 18:00) is overdue
 
@@ -75,3 +78,15 @@ def client(app, clock: Clock):
     from starlette.testclient import TestClient
 
     return TestClient(build_asgi([], app, clock))
+
+
+def listed(html: str) -> list[int]:
+    """The item numbers a list page shows, in order."""
+    return [int(n) for n in re.findall(r'class="item-title"><a href="[^"]*">#(\d+) ', html)]
+
+
+def user_id_of(app, user: str) -> int:
+    from storage.models import User
+
+    with app.sessions() as session:
+        return session.scalar(select(User.id).where(User.user_id == user))
