@@ -31,6 +31,7 @@ T: dict[str, tuple[str, str]] = {
     "c.deadline": ("截止", "Due"),
     "c.no_deadline": ("未设截止", "no deadline"),
     "c.progress": ("进度", "Progress"),
+    "c.risk": ("风险", "Risk"),
     "overdue": ("已逾期", "overdue"),
     "chart": ("周报图表", "Weekly chart"),
     "chart_alt": ("各状态未完结事项、按时率趋势、各部门逾期事项", "Open items by state, on-time rate, overdue items by department"),
