@@ -94,7 +94,7 @@ def shot(driver, name: str) -> Path:
     return path
 
 
-def test_a_manager_filters_and_follows_an_item_in_chromium(server, browser):
+def test_a_manager_filters_and_follows_an_item_in_chromium(browser, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
