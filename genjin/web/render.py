@@ -35,6 +35,3 @@ env.filters["people"] = people
 def page(template: str, status_code: int = 200, **context: Any) -> Response:
     return HTMLResponse(env.get_template(template).render(**context), status_code=status_code, headers=HEADERS)
 
-
-def plain(text: str, status: int, media_type: str = "text/plain; charset=utf-8") -> Response:
-    return Response(text, status_code=status, media_type=media_type, headers=HEADERS)
