@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.events import Attachment, Card, IncomingEvent, OutgoingMessage
 from bot.policy import Policy
+from bot.ports import ViewLinks
 from bot.worktime import CalendarConfig, WorkCalendar
 from storage.models import Chat, User
 
@@ -37,6 +38,7 @@ class Ctx:
     actor: User
     policy: Policy
     out: list[OutgoingMessage] = field(default_factory=list)
+    links: ViewLinks | None = None  # the web view's signed links; None when [web] is not set up
 
     @property
     def lang(self) -> str:

@@ -18,12 +18,14 @@ from bot.commands import admin, create, departments, followup, grammar, roles, v
 from bot.commands import items as item_commands
 from bot.commands.strings import t
 from bot.context import Ctx, UserError
+from bot.dashboard import commands as dashboard_commands
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.issues import commands as issue_commands
 from bot.items import actions, proposals
 from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
+from bot.ports import ViewLinks
 from bot.projects import commands as project_commands
 from bot.retro import commands as retro_commands
 from storage.models import Item, ProcessedEvent
@@ -69,6 +71,7 @@ COMMANDS: dict[str, Handler] = {
     "milestone": project_commands.cmd_milestone,
     "link": project_commands.cmd_link,
     "after": project_commands.cmd_after,
+    "dashboard": dashboard_commands.cmd_dashboard,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 
@@ -107,12 +110,14 @@ class Outcome:
     refusal: str | None = None
 
 
-def handle_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> bool:
+def handle_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy,
+                 links: ViewLinks | None = None) -> bool:
     """Apply one incoming event. False when nothing happened: a redelivery, or chatter."""
-    return apply_event(session=session, event=event, now=now, policy=policy).handled
+    return apply_event(session=session, event=event, now=now, policy=policy, links=links).handled
 
 
-def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> Outcome:
+def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy: Policy,
+                links: ViewLinks | None = None) -> Outcome:
     """Apply one incoming event and say how it went (a card click's toast shows it)."""
     event = admit(event)  # from here on, a mention token is a person the user really mentioned
     if not concerns_the_bot(event):
@@ -121,19 +126,20 @@ def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy
         log.info("duplicate event %s/%s ignored", event.platform, event.event_id)
         return Outcome(False)
     try:
-        return _apply_admitted(session, event, now, policy)
+        return _apply_admitted(session, event, now, policy, links)
     finally:
         forget_event_rows(session)
 
 
-def _apply_admitted(session: Session, event: IncomingEvent, now: datetime, policy: Policy) -> Outcome:
+def _apply_admitted(session: Session, event: IncomingEvent, now: datetime, policy: Policy,
+                    links: ViewLinks | None) -> Outcome:
     # The chat, the actor and the people mentioned: one query when the chat is known.
     chat = load_event_rows(session=session, platform=event.platform, chat_id=event.chat_id,
                            user_ids=list(dict.fromkeys([event.user_id, *(m.user_id for m in event.mentions)])),
                            now=now)
     actor = upsert_user(session=session, platform=event.platform, user_id=event.user_id, name=event.user_name)
     ctx = Ctx(session=session, event=event, now=now, chat=chat, actor=actor,
-              policy=for_chat(policy, chat.settings or {}))
+              policy=for_chat(policy, chat.settings or {}), links=links)
     refusal = None
     try:
         with session.begin_nested():

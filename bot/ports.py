@@ -1,7 +1,9 @@
-"""What the core asks of the outside world: a way to deliver a message."""
+"""What the core asks of the outside world: a way to deliver a message, links to the web view."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.events import OutgoingMessage
@@ -39,4 +41,27 @@ class Sender(Protocol):
         recorded (a crash, a timeout); check for that post before posting again.
         Raise RetryLater or PermanentFailure; any other exception is retried with backoff.
         """
+        ...
+
+
+@dataclass(frozen=True)
+class ViewScope:
+    """What one link to the read-only web view may show: a chat's records, or one project's of it."""
+
+    chat_id: int  # the database's Chat.id (never the platform's chat id)
+    project_id: int | None = None  # a project of that chat; None: the whole chat
+
+
+class ViewLinks(Protocol):
+    """Signs links to the read-only web view (genjin/web/links.py).
+
+    A port rather than code in the core: signing needs the deployment's secret, which stays in the
+    shell (never in Policy, whose values are stored and logged). It is pure computation, and the
+    moment is passed in, so the core still reads no clock and does no I/O.
+    """
+
+    days: int  # how long a link stays valid
+
+    def link(self, scope: ViewScope, *, lang: str, now: datetime) -> str:
+        """The URL of the page showing `scope` in `lang`, valid `days` from `now`."""
         ...

@@ -16,6 +16,7 @@ from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin import charts
 from genjin.config import Settings
+from genjin.web.links import SignedLinks
 from reminders import attachments
 from reminders.delivery import deliver_due
 from storage import inbox
@@ -42,6 +43,8 @@ class App:
             "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
             "wecom": replace(self.policy, lang=settings.wecom.lang, buttons_only=True),  # no reactions either
         }
+        # The web view's links (/dashboard): signed here, in the shell, with the [web] secret.
+        self.links = SignedLinks(settings.web.base_url, settings.web.secret) if settings.web.configured else None
         self.engine = make_engine(db_url or settings.db_url())
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
@@ -54,7 +57,7 @@ class App:
         """Handle one event in one transaction; False if it was a redelivery."""
         with self.sessions.begin() as session:
             policy = self.policy_for(event.platform)
-            return handle_event(session=session, event=event, now=now, policy=policy)
+            return handle_event(session=session, event=event, now=now, policy=policy, links=self.links)
 
     def store(self, *, platform: str, event_id: str, payload: dict, now: datetime) -> int | None:
         """Keep a raw payload before the platform is acknowledged; None for a redelivery."""
@@ -72,7 +75,8 @@ class App:
                 return None
             if event is None:
                 return Outcome(False)
-            return apply_event(session=session, event=event, now=now, policy=self.policy_for(event.platform))
+            return apply_event(session=session, event=event, now=now, policy=self.policy_for(event.platform),
+                               links=self.links)
 
     def policy_for(self, platform: str):
         return self.policies.get(platform, self.policy)

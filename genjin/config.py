@@ -15,7 +15,7 @@ from typing import Literal
 from zoneinfo import available_timezones
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.policy import Policy
 from bot.worktime import CalendarConfig
@@ -168,6 +168,35 @@ class WeComSettings(Section):
         return bool(self.corp_id and self.secret and self.agent_id)
 
 
+class WebSettings(Section):
+    """The read-only web view for managers (/dashboard): links signed with `secret`, served by `genjin run`."""
+
+    base_url: str = ""  # where people reach `genjin run`'s HTTP server, e.g. https://genjin.example.com
+    secret: str = ""  # signs the links; set it in the environment (GENJIN_WEB_SECRET), not in a file
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// or http://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _secret_fits(self) -> WebSettings:
+        # Checked on the section, not the field, so that the error never echoes the secret.
+        if self.base_url and not self.secret:
+            raise ValueError("base_url is set but secret is not: set GENJIN_WEB_SECRET to a long random string, "
+                             "e.g. the output of python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        if self.secret and len(self.secret) < 16:
+            raise ValueError("secret is too short to sign links: use 16 characters or more, e.g. the output of "
+                             "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.secret)
+
+
 class Settings(Section):
     database_url: str = ""
     lang: Literal["zh", "en"] = "zh"
@@ -180,6 +209,7 @@ class Settings(Section):
     feishu: FeishuSettings = Field(default_factory=FeishuSettings)
     dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -205,7 +235,7 @@ class Settings(Section):
         return Policy(lang=self.lang, calendar=calendar, **rules)
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.

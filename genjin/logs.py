@@ -28,6 +28,8 @@ PATTERNS = [
     (re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]+", re.I), r"\1***"),
     (re.compile(r"""(\b(?:[a-z_]*access_token|app_secret|signing_secret|encrypt_key|verification_token|"""
                 r"""client_secret|password)["']?\s*[:=]\s*["']?)[^"'\s,&}]+""", re.I), r"\1***"),
+    # The web view's signed links (genjin/web/links.py): the token in the path is the key to the page.
+    (re.compile(r"(/dashboard/)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"), r"\1***"),
 ]
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is logged too.
 STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -36,7 +38,7 @@ STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"
 def secrets_of(settings: Settings) -> set[str]:
     """The secret values in `settings`: platform tokens and keys, the database password."""
     found: set[str] = set()
-    for section in (settings.slack, settings.feishu, settings.dingtalk, settings.wecom):
+    for section in (settings.slack, settings.feishu, settings.dingtalk, settings.wecom, settings.web):
         for name, value in section:
             if SECRET_FIELD.search(name) and isinstance(value, str):
                 found.add(value)

@@ -242,7 +242,8 @@ def build_runtimes(settings: Settings, runner: Runner) -> list[PlatformRuntime]:
     return runtimes
 
 
-def build_asgi(runtimes: list[PlatformRuntime], app: App | None = None):
+def build_asgi(runtimes: list[PlatformRuntime], app: App | None = None,
+               clock: Callable[[], datetime] = wall_clock):
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -259,6 +260,10 @@ def build_asgi(runtimes: list[PlatformRuntime], app: App | None = None):
     routes = [Route("/healthz", healthz), *(probe.routes() if probe is not None else [])]
     for runtime in runtimes:
         routes += runtime.routes()
+    if app is not None and app.links is not None:  # [web] set up: the read-only view under /dashboard/
+        from genjin.web import pages
+
+        routes += pages.routes(app, app.links, clock)
     return Starlette(routes=routes)
 
 
@@ -293,7 +298,7 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
         runner.start()
         scheduler.start()
         # log_config=None: uvicorn's records go through our handler (JSON, redaction) like the rest.
-        uvicorn.run(build_asgi(runtimes, app), host=settings.server.host, port=settings.server.port,
+        uvicorn.run(build_asgi(runtimes, app, runner.clock), host=settings.server.host, port=settings.server.port,
                     log_level=settings.log_level.lower(), log_config=None)
     finally:  # stop taking work in, drain events and delivery, then close clients and the database
         if scheduler.running:

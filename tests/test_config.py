@@ -107,3 +107,18 @@ def test_emergency_rooms_are_off_unless_a_platform_section_turns_them_on(tmp_pat
         assert [app.policy_for(p).emergency_rooms for p in ("slack", "dingtalk", "console")] == [False] * 3
     finally:
         app.close()
+
+
+def test_the_web_view_needs_an_address_and_a_long_secret_and_never_echoes_it():
+    assert not load_settings(ROOT / "config.example.toml", environ={}).web.configured
+    web = load_settings(None, environ={"GENJIN_WEB_BASE_URL": "https://genjin.example.com/",
+                                       "GENJIN_WEB_SECRET": "s3cret-s3cret-s3cret"}).web
+    assert web.configured and web.base_url == "https://genjin.example.com"
+    for environ, said in (({"GENJIN_WEB_BASE_URL": "genjin.example.com", "GENJIN_WEB_SECRET": "x" * 20},
+                           "web.base_url: Value error, must start with https:// or http://"),
+                          ({"GENJIN_WEB_BASE_URL": "https://genjin.example.com"}, "base_url is set but secret is not"),
+                          ({"GENJIN_WEB_BASE_URL": "https://g.example.com", "GENJIN_WEB_SECRET": "hunter2"},
+                           "secret is too short to sign links")):
+        with pytest.raises(ConfigError) as err:
+            load_settings(None, environ=environ)
+        assert said in str(err.value) and "hunter2" not in str(err.value)

@@ -212,3 +212,8 @@ from bot.retro import strings as _retro  # noqa: E402
 for _domain in (_issues, _retro, project_strings):
     USAGE.update(_domain.USAGE)
     SUMMARY.update(_domain.SUMMARY)
+
+from bot.dashboard import strings as _dashboard  # noqa: E402
+
+USAGE.update(_dashboard.USAGE)
+SUMMARY.update(_dashboard.SUMMARY)
