@@ -286,6 +286,10 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
         for runtime in runtimes:
             runner.start_delivery(runtime.platform, metrics.CountingSender(runtime.platform, runtime.sender))
             _start(runtime)
+        if settings.email.configured:  # minutes and weekly reports also by email (docs/email.md)
+            from adapters.email.sender import EmailSender
+
+            runner.start_delivery("email", metrics.CountingSender("email", EmailSender(settings.email)))
         runner.start()
         scheduler.start()
         # log_config=None: uvicorn's records go through our handler (JSON, redaction) like the rest.

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.context import calendar_for, card_key
 from bot.deadlines import format_deadline
 from bot.directory import at, chat_label
+from bot.email import messages as email
 from bot.events import Card, OutgoingMessage
 from bot.followup import ladder
 from bot.followup.digests import days_late
@@ -191,9 +192,10 @@ def notices_for(*, session: Session, notices: list[Notice], now: datetime, claim
 
 def digest_messages(*, chat: Chat, card: Card, key: str, kind: str, policy: Policy,
                     now: datetime) -> list[OutgoingMessage]:
-    """The digest in the group; the weekly report also to each manager directly."""
+    """The digest in the group; the weekly report also to each manager directly, and by email."""
     out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now)]
     if kind == "weekly":
         out += [OutgoingMessage(key=f"{key}:dm:{m}", platform=chat.platform, user_id=m, card=card, created_at=now)
                 for m in policy.managers]
+        out += email.copy_of(chat=chat, policy=policy, record_key=key, card=card, kind=email.WEEKLY, now=now)
     return out

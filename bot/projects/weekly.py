@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
+from bot.email import messages as email
 from bot.events import Card, OutgoingMessage
 from bot.policy import Policy
 from bot.projects import view
@@ -43,8 +44,10 @@ def recipients(project: Project, policy: Policy) -> list[str]:
 def messages(project: Project, card: Card, key: str, policy: Policy, now: datetime) -> list[OutgoingMessage]:
     chat = project.chat
     out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now)]
-    return out + [OutgoingMessage(key=f"{key}:dm:{user}", platform=chat.platform, user_id=user, card=card,
-                                  created_at=now) for user in recipients(project, policy)]
+    out += [OutgoingMessage(key=f"{key}:dm:{user}", platform=chat.platform, user_id=user, card=card,
+                            created_at=now) for user in recipients(project, policy)]
+    return out + email.copy_of(chat=chat, policy=policy, record_key=key, card=card, kind=email.WEEKLY, now=now,
+                               project=project)
 
 
 def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]], now: datetime) -> dict[int, int]:
