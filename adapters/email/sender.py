@@ -64,8 +64,6 @@ def build(msg: OutgoingMessage, *, key: str, from_address: str) -> EmailMessage:
     if msg.created_at is not None:
         mail["Date"] = format_datetime(msg.created_at)
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the bot
-    if msg.extra.get("lang"):
-        mail["Content-Language"] = "en" if msg.extra["lang"] == "en" else "zh-CN"
     names = [a.name for a in files]
     mail.set_content(render.text(msg, files=names))
     mail.add_alternative(render.html(msg, pictures=[render.Picture(a.name, cid) for a, cid in zip(pictures, cids, strict=True)],
@@ -78,6 +76,8 @@ def build(msg: OutgoingMessage, *, key: str, from_address: str) -> EmailMessage:
     for file in files:
         maintype, subtype = _type_of(file.name, "application/octet-stream").split("/")
         mail.add_attachment(file.data or b"", maintype=maintype, subtype=subtype, filename=file.name)
+    if msg.extra.get("lang"):  # last: set_content and add_attachment move or drop Content-* headers
+        mail["Content-Language"] = "en" if msg.extra["lang"] == "en" else "zh-CN"
     return mail
 
 

@@ -19,7 +19,7 @@ T: dict[str, tuple[str, str]] = {
     "removed": ("已删除 {address}。", "Removed {address}."),
     "not_listed": ("{address} 不在本群的邮件名单中，没有改动。", "{address} is not on this chat's email list; nothing changed."),
     "need_address": ("请写一个邮件地址，例如 wang@example.com。", "Give an email address, e.g. wang@example.com."),
-    "one_address": ("一次只添加一个地址，请分开发送：{addresses}", "One address at a time, please send them one by one: {addresses}"),
+    "one_address": ("一次只写一个地址，请分开发送：{addresses}", "One address at a time, please send them one by one: {addresses}"),
     "one_person": ("一个地址只对应一个人，请只 @ 一位。", "An address belongs to one person; mention just one."),
     "bad_address": ("「{typed}」不是有效的邮件地址（{why}），没有改动。",
                     "\"{typed}\" is not a valid email address ({why}); nothing changed."),
