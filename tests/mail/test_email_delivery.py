@@ -169,3 +169,32 @@ def test_a_resend_after_a_crash_carries_the_same_message_id(settings, mailbox):
     assert mail["Subject"] == "📊 Weekly report" and mail["Content-Language"] == "en"
     assert mail["Auto-Submitted"] == "auto-generated"
     assert "#1 ship it · @lee" in mail.get_body(("plain",)).get_content()
+
+
+def test_a_projects_weekly_report_goes_by_email_too_named_after_the_project(app, settings, mailbox, producers):
+    from storage.models import Project
+
+    ChatDriver(app, datetime(2026, 11, 23, 10, 0)).run("""
+@pm: /settings email boss@example.com
+@pm: /项目 新建 618大促 目标 活动页上线
+@pm: /todo @lee 完成设计稿 by 2026-12-24 standard: ok 项目 618大促
+:now 2026-11-27 17:01
+""")
+    assert _deliver(app, settings, datetime(2026, 11, 27, 9, 5, tzinfo=UTC)) == 2
+    by_subject = {str(mail["Subject"]): mail for _, mail in mailbox.received}
+    assert sorted(by_subject) == ["#demo · 📊 周报 · 11-23 – 11-27", "618大促 · 📁 项目周报 · 618大促 · 11-23 – 11-27"]
+    project_mail = by_subject["618大促 · 📁 项目周报 · 618大促 · 11-23 – 11-27"]
+    [excel] = list(project_mail.iter_attachments())
+    assert excel.get_filename() == "618大促-周报-20261127.xlsx"  # 项目名称-文档类型-YYYYMMDD
+    with app.sessions() as s:
+        project_id = str(s.scalar(select(Project.id)))
+    assert ("export", {"chat": str(_chat_id(app)), "project": project_id, "lang": "zh", "since": "",
+                       "format": "xlsx"}) in producers
+
+
+def test_a_name_becomes_a_safe_file_name():
+    from bot.email.messages import file_stem
+
+    assert file_stem("618大促") == "618大促"
+    assert file_stem("../市场部: Q4 <计划>") == "市场部_ Q4 _计划"
+    assert file_stem("..") == "genjin"
