@@ -68,7 +68,8 @@ def build(msg: OutgoingMessage, *, key: str, from_address: str) -> EmailMessage:
     mail.set_content(render.text(msg, files=names))
     mail.add_alternative(render.html(msg, pictures=[render.Picture(a.name, cid) for a, cid in zip(pictures, cids, strict=True)],
                                      files=names), subtype="html")
-    html_part = mail.get_payload()[1]
+    html_part = mail.get_body(("html",))
+    assert html_part is not None  # just added
     for picture, cid in zip(pictures, cids, strict=True):
         maintype, subtype = _type_of(picture.name, "image/png").split("/")
         html_part.add_related(picture.data, maintype=maintype, subtype=subtype, cid=f"<{cid}>",
