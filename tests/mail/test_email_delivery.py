@@ -198,3 +198,28 @@ def test_a_name_becomes_a_safe_file_name():
     assert file_stem("618大促") == "618大促"
     assert file_stem("../市场部: Q4 <计划>") == "市场部_ Q4 _计划"
     assert file_stem("..") == "genjin"
+
+
+def test_genjin_run_delivers_email_when_it_is_configured(app, settings, mailbox, producers):
+    import time
+
+    from genjin.serve import Runner, email_sender
+    from storage.outbox import enqueue
+
+    assert email_sender(load_settings(None, environ={})) is None  # not configured: no email delivery
+    with app.sessions.begin() as s:
+        enqueue(session=s, now=datetime.now(UTC), msg=OutgoingMessage(
+            key="minutes:1:email", platform="email", user_id="lee@example.com", card=Card(title="📝 会议纪要 #1"),
+            attachments=(Attachment(name="demo-会议纪要-20261123.xlsx", source="export", params={"chat": "1"}),)))
+    runner = Runner(app, poll_seconds=0.05)
+    runner.start_delivery("email", email_sender(settings))
+    try:
+        deadline = time.monotonic() + 10
+        while not mailbox.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        runner.stop()
+    [(rcpt, mail)] = mailbox.received
+    assert rcpt == ["lee@example.com"] and mail["Subject"] == "📝 会议纪要 #1"
+    assert [a.get_filename() for a in mail.iter_attachments()] == ["demo-会议纪要-20261123.xlsx"]
+    assert [r.status for r in _rows(app)] == ["sent"]
