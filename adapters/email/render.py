@@ -7,6 +7,7 @@ markup. Jinja2's autoescape does the escaping, so no piece of text can be forgot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from jinja2 import Environment
@@ -33,7 +34,8 @@ color: #1f2329; max-width: 760px;">
 {% for label, value in fields %}<tr><th style="text-align: left; padding: 2px 12px 2px 0; vertical-align: top; \
 white-space: nowrap;">{{ label }}</th><td style="padding: 2px 0;">{{ lines_of(value) }}</td></tr>
 {% endfor %}</table>
-{% endif %}{% for line in lines %}<p style="margin: 4px 0;">{{ lines_of(line) }}</p>
+{% endif %}{% for line in lines %}{% if heading(line) %}<p style="margin: 12px 0 4px;"><strong>{{ heading(line) }}\
+</strong></p>{% else %}<p style="margin: 4px 0;">{{ lines_of(line) }}</p>{% endif %}
 {% endfor %}{% for picture in pictures %}<p style="margin: 12px 0;"><img src="cid:{{ picture.cid }}" \
 alt="{{ picture.name }}" style="max-width: 100%;"></p>
 {% endfor %}{% if files %}<p style="margin-top: 16px; color: #646a73;">📎 {{ files | join(", ") }}</p>
@@ -51,6 +53,15 @@ def _lines_of(text: str):
     return Markup("<br>").join(escape(part) for part in text.split("\n"))
 
 
+_HEADING = re.compile(r"^(?:\*([^*\n]+)\*|【[^】\n]+】)$")
+
+
+def _heading(line: str) -> str:
+    """A section heading of a digest ("*Late, and why*", "【逾期（原因）】") shown bold; else ""."""
+    m = _HEADING.match(line)
+    return "" if m is None else m.group(1) or line
+
+
 def _parts(msg: OutgoingMessage) -> tuple[str, list[tuple[str, str]], list[str]]:
     card = msg.card
     if card is None:
@@ -61,7 +72,7 @@ def _parts(msg: OutgoingMessage) -> tuple[str, list[tuple[str, str]], list[str]]
 def html(msg: OutgoingMessage, *, pictures: list[Picture], files: list[str]) -> str:
     title, fields, lines = _parts(msg)
     return _HTML.render(lang=msg.extra.get("lang", "zh"), title=title, fields=fields, lines=lines,
-                        pictures=pictures, files=files, lines_of=_lines_of)
+                        pictures=pictures, files=files, lines_of=_lines_of, heading=_heading)
 
 
 def text(msg: OutgoingMessage, *, files: list[str]) -> str:

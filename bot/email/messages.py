@@ -49,7 +49,7 @@ def copy_of(*, chat: Chat, policy: Policy, record_key: str, card: Card, kind: st
     lang = policy.lang
     where = project.name if project is not None else chat_label(chat)
     day = now.astimezone(calendar_for(policy.calendar).tz).strftime("%Y%m%d")
-    stem = file_stem(where)
+    stem = file_stem(project.name if project is not None else chat.name or chat.chat_id)
     params = {"chat": str(chat.id), "project": str(project.id) if project is not None else "", "lang": lang}
     files = [Attachment(name=f"{stem}-{t(lang, f'doc.{kind}')}-{day}.xlsx", source="export",
                         params={**params, "since": "", "format": "xlsx"})]

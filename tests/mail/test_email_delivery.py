@@ -59,7 +59,7 @@ def test_the_weekly_report_arrives_once_with_its_chart_inline_and_the_excel_atta
     # The console delivers email too when [email] is configured, and says so.
     assert re.findall(r"^✉ m\d+ (→ .*)$", out, re.M) == [
         "→ lee@example.com, boss@example.com · #demo · 📊 周报 · 11-23 – 11-27 "
-        "📎 #demo-周报图表-20261127.png 📎 #demo-周报-20261127.xlsx"]
+        "📎 demo-周报图表-20261127.png 📎 demo-周报-20261127.xlsx"]
     assert _deliver(app, settings, datetime(2026, 11, 27, 11, 0, tzinfo=UTC)) == 0  # once
     [(rcpt, mail)] = mailbox.received
     assert rcpt == ["lee@example.com", "boss@example.com"]
@@ -76,7 +76,7 @@ def test_the_weekly_report_arrives_once_with_its_chart_inline_and_the_excel_atta
     assert picture.get_content_type() == "image/png"
     assert picture.get_content() == b"\x89PNG\r\n\x1a\n chart of chat " + chat.encode()
     [excel] = list(mail.iter_attachments())
-    assert excel.get_filename() == "#demo-周报-20261127.xlsx"
+    assert excel.get_filename() == "demo-周报-20261127.xlsx"
     assert excel.get_content_type() == XLSX
     assert excel.get_content() == b"PK\x03\x04 xlsx of chat " + chat.encode()
     assert sorted(producers, key=lambda p: p[0]) == [
@@ -97,7 +97,7 @@ def test_minutes_arrive_by_email_with_everything_typed_kept_as_text(app, setting
     assert "@lee" in html and "@pm" in html and "&lt;@" not in html
     assert "<img" not in html  # minutes carry no chart
     [excel] = list(mail.iter_attachments())
-    assert excel.get_filename() == "#demo-会议纪要-20261123.xlsx"
+    assert excel.get_filename() == "demo-会议纪要-20261123.xlsx"
     assert [name for name, _ in producers] == ["export"]
     text = mail.get_body(("plain",)).get_content()
     assert "<script>alert(1)</script> 618 复盘" in text and "<@" not in text
