@@ -21,7 +21,8 @@ T: dict[str, tuple[str, str]] = {
     "need_address": ("请写一个邮件地址，例如 wang@example.com。", "Give an email address, e.g. wang@example.com."),
     "one_address": ("一次只写一个地址，请分开发送：{addresses}", "One address at a time, please send them one by one: {addresses}"),
     "one_person": ("一个地址只对应一个人，请只 @ 一位。", "An address belongs to one person; mention just one."),
-    "bad_address": ("「{typed}」不是有效的邮件地址（{why}），没有改动。",
+    # email-validator explains in English only: the Chinese reply says what to check instead.
+    "bad_address": ("「{typed}」不是有效的邮件地址，请检查拼写（例如 wang@example.com），没有改动。",
                     "\"{typed}\" is not a valid email address ({why}); nothing changed."),
     "stray": ("没看懂「{words}」。", "I don't understand \"{words}\"."),
     "too_many": ("每个群最多 {n} 个邮件地址，请先删除不用的。", "A chat has at most {n} email addresses; remove one first."),
