@@ -47,7 +47,6 @@ def copy_of(*, chat: Chat, policy: Policy, record_key: str, card: Card, kind: st
     if not policy.email or not to:
         return []
     lang = policy.lang
-    where = project.name if project is not None else chat_label(chat)
     day = now.astimezone(calendar_for(policy.calendar).tz).strftime("%Y%m%d")
     stem = file_stem(project.name if project is not None else chat.name or chat.chat_id)
     params = {"chat": str(chat.id), "project": str(project.id) if project is not None else "", "lang": lang}
@@ -56,7 +55,7 @@ def copy_of(*, chat: Chat, policy: Policy, record_key: str, card: Card, kind: st
     if kind == WEEKLY:
         files.insert(0, Attachment(name=f"{stem}-{t(lang, 'doc.chart')}-{day}.png", source="weekly_chart",
                                    kind="image", params=params))
-    subject = t(lang, "subject", where=_plain(where), title=_plain(card.title))
+    subject = t(lang, "subject", where=_plain(chat_label(chat)), title=_plain(card.title))
     return [OutgoingMessage(key=key_of(record_key), platform=PLATFORM, user_id=", ".join(to), card=card,
                             created_at=now, attachments=tuple(files),
                             extra={"subject": subject, "lang": lang, "kind": kind})]
