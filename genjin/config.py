@@ -197,6 +197,37 @@ class WebSettings(Section):
         return bool(self.base_url and self.secret)
 
 
+class EmailSettings(Section):
+    """SMTP for formal records (minutes, weekly reports) sent by email; off while host is empty."""
+
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    tls: Literal["starttls", "ssl", "none"] = "starttls"  # "ssl": implicit TLS (usually port 465)
+    user: str = ""  # empty: no login
+    password: str = ""  # set GENJIN_EMAIL_PASSWORD in the environment rather than in the file
+    from_address: str = ""  # e.g. "Genjin <genjin@example.com>"
+    timeout: float = Field(30, gt=0)  # seconds per SMTP conversation
+
+    @field_validator("from_address")
+    @classmethod
+    def _real_address(cls, value: str) -> str:
+        if not value:
+            return value
+        from email.utils import parseaddr
+
+        from email_validator import EmailNotValidError, validate_email
+        address = parseaddr(value)[1]
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as err:
+            raise ValueError(f"not an email address: {err}") from None
+        return value
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.from_address)
+
+
 class Settings(Section):
     database_url: str = ""
     lang: Literal["zh", "en"] = "zh"
@@ -210,6 +241,7 @@ class Settings(Section):
     dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -232,10 +264,10 @@ class Settings(Section):
         # Every [rules] key is the Policy field of the same name (lists become tuples).
         rules = {name: tuple(value) if isinstance(value, list) else value
                  for name, value in r.model_dump().items()}
-        return Policy(lang=self.lang, calendar=calendar, **rules)
+        return Policy(lang=self.lang, calendar=calendar, email=self.email.configured, **rules)
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web", "email")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.

@@ -242,6 +242,15 @@ def build_runtimes(settings: Settings, runner: Runner) -> list[PlatformRuntime]:
     return runtimes
 
 
+def email_sender(settings: Settings) -> Sender | None:
+    """The sender of the outbox's "email" messages, when [email] is configured."""
+    if not settings.email.configured:
+        return None
+    from adapters.email.sender import EmailSender
+
+    return EmailSender(settings.email)
+
+
 def build_asgi(runtimes: list[PlatformRuntime], app: App | None = None,
                clock: Callable[[], datetime] = wall_clock):
     from starlette.applications import Starlette
@@ -295,6 +304,9 @@ def serve(settings: Settings, *, db_url: str | None = None) -> int:
         for runtime in runtimes:
             runner.start_delivery(runtime.platform, metrics.CountingSender(runtime.platform, runtime.sender))
             _start(runtime)
+        mail = email_sender(settings)
+        if mail is not None:  # minutes and weekly reports also by email (docs/email.md)
+            runner.start_delivery("email", metrics.CountingSender("email", mail))
         runner.start()
         scheduler.start()
         # log_config=None: uvicorn's records go through our handler (JSON, redaction) like the rest.

@@ -75,6 +75,11 @@ class Simulator:
         self._now = now.replace(tzinfo=self.tz) if now and now.tzinfo is None else now
         files = files_dir or Path(tempfile.gettempdir()) / "genjin-files"
         self.sender = ConsoleSender(self.out, self.tz, lambda: self.now, files)
+        self.email = None  # [email] configured: formal records really go out by SMTP
+        if app.settings.email.configured:
+            from adapters.console.email import PrintingEmailSender
+
+            self.email = PrintingEmailSender(app.settings.email, self.out)
 
     @property
     def now(self) -> datetime:
@@ -149,6 +154,8 @@ class Simulator:
 
     def flush(self) -> None:
         self.app.deliver(platform="console", sender=self.sender, now=self.now)
+        if self.email is not None:
+            self.app.deliver(platform="email", sender=self.email, now=self.now)
 
     def _process(self, event) -> None:
         try:

@@ -13,6 +13,7 @@ from bot.commands.items import resolve_target
 from bot.commands.strings import t, usage
 from bot.context import Ctx, UserError
 from bot.directory import at
+from bot.email import commands as email_commands
 from storage.models import User
 
 DIGEST_KEYS = {"daily": "daily_digest_at", "digest": "daily_digest_at", "日报": "daily_digest_at",
@@ -40,6 +41,9 @@ def admin_names(ctx: Ctx) -> str:
 
 def cmd_settings(ctx: Ctx, rest: str) -> None:
     words = rest.split()
+    if words and words[0].lower() in email_commands.KEYS:  # /settings email …: a list of its own
+        email_commands.settings_email(ctx, rest.strip()[len(words[0]):], may_change=require_admin)
+        return
     settings = dict(ctx.chat.settings or {})
     if words:
         require_admin(ctx)

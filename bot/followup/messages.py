@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.context import calendar_for, card_key
 from bot.deadlines import format_deadline
 from bot.directory import at, chat_label
+from bot.email import messages as email
 from bot.events import Attachment, Card, OutgoingMessage
 from bot.followup import ladder
 from bot.followup.digests import days_late
@@ -205,7 +206,7 @@ def chart_attachment(*, scope: str, policy: Policy, now: datetime, chat_id: int,
 
 def digest_messages(*, chat: Chat, card: Card, key: str, kind: str, policy: Policy,
                     now: datetime) -> list[OutgoingMessage]:
-    """The digest in the group; the weekly report (with its chart) also to each manager directly."""
+    """The digest in the group; the weekly report (with its chart) also to each manager directly, and by email."""
     files = (chart_attachment(scope=chat.name or chat.chat_id, policy=policy, now=now, chat_id=chat.id),) \
         if kind == "weekly" else ()
     out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now,
@@ -213,4 +214,5 @@ def digest_messages(*, chat: Chat, card: Card, key: str, kind: str, policy: Poli
     if kind == "weekly":
         out += [OutgoingMessage(key=f"{key}:dm:{m}", platform=chat.platform, user_id=m, card=card, created_at=now,
                                 attachments=files) for m in policy.managers]
+        out += email.copy_of(chat=chat, policy=policy, record_key=key, card=card, kind=email.WEEKLY, now=now)
     return out

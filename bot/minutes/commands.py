@@ -7,11 +7,14 @@ created; the reply names every bad line and what it lacks.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.commands import create, grammar, when
 from bot.commands.items import item_and_rest, resolve_target
 from bot.commands.strings import usage
 from bot.context import Ctx, UserError, card_key
 from bot.directory import at
+from bot.email import messages as email
 from bot.events import Card, OutgoingMessage
 from bot.items import actions
 from bot.items.states import FINAL
@@ -90,10 +93,18 @@ def _take(ctx: Ctx, record: Minutes, lines: list[create.TodoLine]) -> None:
     ctx.post(OutgoingMessage(key=key, platform=ctx.event.platform, chat_id=ctx.chat.chat_id, card=card,
                              item_ids=tuple(i.id for i in items), thread_id=ctx.event.thread_id,
                              created_at=ctx.now))
+    for copy in email.copy_of(chat=ctx.chat, policy=ctx.policy, record_key=key, card=_for_email(card), kind=email.MINUTES,
+                              now=ctx.now):
+        ctx.post(copy)
     for item, found in made:
         ctx.post(OutgoingMessage(key=card_key(item.id), platform=ctx.event.platform, chat_id=ctx.chat.chat_id,
                                  card=actions.render_card(ctx, item, found), item_ids=(item.id,),
                                  reply_to_key=key, created_at=ctx.now))
+
+
+def _for_email(card: Card) -> Card:
+    """The minutes as read outside the chat: no buttons to press (owners confirm in the chat)."""
+    return replace(card, buttons=())
 
 
 def _list(ctx: Ctx, _arg: str) -> None:

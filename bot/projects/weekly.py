@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
+from bot.email import messages as email
 from bot.events import Card, OutgoingMessage
 from bot.followup.messages import chart_attachment
 from bot.policy import Policy
@@ -46,8 +47,10 @@ def messages(project: Project, card: Card, key: str, policy: Policy, now: dateti
     files = (chart_attachment(scope=project.name, policy=policy, now=now, chat_id=chat.id, project_id=project.id),)
     out = [OutgoingMessage(key=key, platform=chat.platform, chat_id=chat.chat_id, card=card, created_at=now,
                            attachments=files)]
-    return out + [OutgoingMessage(key=f"{key}:dm:{user}", platform=chat.platform, user_id=user, card=card,
-                                  created_at=now, attachments=files) for user in recipients(project, policy)]
+    out += [OutgoingMessage(key=f"{key}:dm:{user}", platform=chat.platform, user_id=user, card=card,
+                            created_at=now, attachments=files) for user in recipients(project, policy)]
+    return out + email.copy_of(chat=chat, policy=policy, record_key=key, card=card, kind=email.WEEKLY, now=now,
+                               project=project)
 
 
 def queue_reports(*, session: Session, due: list[tuple[Chat, Policy, datetime]], now: datetime) -> dict[int, int]:
