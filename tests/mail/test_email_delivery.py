@@ -79,8 +79,10 @@ def test_the_weekly_report_arrives_once_with_its_chart_inline_and_the_excel_atta
     assert excel.get_filename() == "demo-周报-20261127.xlsx"
     assert excel.get_content_type() == XLSX
     assert excel.get_content() == b"PK\x03\x04 xlsx of chat " + chat.encode()
+    # each file made once per message: the chart for the group's report and for the email, the workbook for the email
     assert sorted(producers, key=lambda p: p[0]) == [
         ("export", {"chat": chat, "project": "", "lang": "zh", "since": "", "format": "xlsx"}),
+        ("weekly_chart", {"chat": chat, "project": "", "lang": "zh"}),
         ("weekly_chart", {"chat": chat, "project": "", "lang": "zh"})]
     assert "vendor has not shipped" in mail.get_body(("plain",)).get_content()
 
