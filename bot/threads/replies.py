@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.context import Ctx
-from bot.directory import at
 from bot.events import Button, Card, EventKind, IncomingEvent
 from bot.items import actions
 from bot.items.states import FINAL
@@ -108,5 +107,7 @@ def follow_up(ctx: Ctx) -> bool:
 def _ask_done(ctx: Ctx, item: Item) -> None:
     """One question with one button; the click is the /done button: only the owner's counts."""
     button = Button(item_t(ctx.lang, "b.done"), f"done:{item.id}", "primary", item.number)
-    card = Card(lines=(t(ctx.lang, "ask_done", id=item.number, initiator=at(item.initiator)),), buttons=(button,))
+    # The initiator's name, not a mention: they are called when the work is reported done, not asked.
+    who = item.initiator.name if item.initiator else "—"
+    card = Card(title=t(ctx.lang, "ask_done", id=item.number, initiator=who), buttons=(button,))
     ctx.reply(card=card, item_ids=(item.id,))

@@ -7,7 +7,7 @@ from bot.i18n import render
 T: dict[str, tuple[str, str]] = {
     "noted": ("📝 已记入 #{id} 的跟进记录。", "📝 Added to #{id}'s follow-up record."),
     "noted_started": ("📝 已记入 #{id} 的跟进记录，#{id} 进行中。", "📝 Added to #{id}'s follow-up record; #{id} is in progress."),
-    "ask_done": ("标记 #{id} 完成？（完成后请 {initiator} 确认）", "Mark #{id} done? ({initiator} then confirms it.)"),
+    "ask_done": ("标记 #{id} 完成？（之后由 {initiator} 确认）", "Mark #{id} done? ({initiator} then confirms it.)"),
 }
 
 

@@ -75,7 +75,7 @@ def test_done_asks_with_a_button_and_only_the_owners_click_counts(chat, app, tex
     chat.run(CREATE)
     new, edits = split(chat.run(f"@lee reply m1: {text}"))
     assert len(new) == 1 and edits == []
-    assert "标记 #1 完成？（完成后请 @pm 确认）" in new[0] and "[完成]" in new[0]
+    assert "标记 #1 完成？（之后由 pm 确认）" in new[0] and "[完成]" in new[0]
     assert state(app)[0] == "open"  # asked, not yet done
     ask = new[0].split(" ", 1)[0].strip("[")
     refused = chat.run(f"@pm click 完成 {ask}")
@@ -96,7 +96,7 @@ def card_m(app, item_id: int = 1) -> str:
 def test_done_in_english(chat, app):
     chat.run("@pm: /settings lang en\n" + CREATE)
     out = chat.run(f"@lee reply {card_m(app)}: finished")
-    assert "Mark #1 done? (@pm then confirms it.)" in out and "[Done]" in out
+    assert "Mark #1 done? (pm then confirms it.)" in out and "[Done]" in out
 
 
 def test_done_on_an_item_already_reported_done_asks_nothing(chat, app):
