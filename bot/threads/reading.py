@@ -19,6 +19,9 @@ DONE_ZH = re.compile(
     r"(?:(?:搞定|做完|完成|弄好|弄完|做好|改好|改完|写完|写好|完工|上线)(?:了|啦|咯|喽)*|好(?:了|啦)+)$")
 DONE_EN = re.compile(r"^(?:it'?s |it is |all |i'?m |we'?re |this is |that'?s )?(?:all )?"
                      r"(?:done|finished|completed|complete)(?: now)?$")
+# A percentage not reached ("还没到60%", "less than 50%"): no progress figure, a note.
+NOT_REACHED = re.compile(r"没到|不到|未到|不足|还差|less than|under \d|not yet", re.I)
+QUESTION = re.compile(r"[?？]\s*$")
 CHATTER = frozenset({
     "谢谢", "谢谢你", "谢谢啦", "多谢", "感谢", "辛苦了", "辛苦", "好的", "好", "好滴", "嗯", "嗯嗯", "哦", "哦哦",
     "收到", "收到了", "了解", "明白", "知道了", "行", "可以", "哈哈", "哈哈哈", "赞", "ok", "okay", "k", "kk",
@@ -54,6 +57,8 @@ def read_reply(text: str) -> Reading:
     if not bare or bare in CHATTER:
         return Reading("chatter")
     compact = bare.replace(" ", "") if re.search(r"[\u4e00-\u9fff]", bare) else bare
+    if QUESTION.search(text) or NOT_REACHED.search(text):
+        return Reading("note")  # "done?", "60%了吗？", "还没到60%": said, not a figure
     if DONE_ZH.match(compact) or DONE_EN.match(bare):
         return Reading("done")
     percent = percent_in(text)
