@@ -20,7 +20,7 @@ DONE_ZH = re.compile(
 DONE_EN = re.compile(r"^(?:it'?s |it is |all |i'?m |we'?re |this is |that'?s )?(?:all )?"
                      r"(?:done|finished|completed|complete)(?: now)?$")
 # A percentage not reached ("还没到60%", "less than 50%"): no progress figure, a note.
-NOT_REACHED = re.compile(r"没到|不到|未到|不足|还差|less than|under \d|not yet", re.I)
+NOT_REACHED = re.compile(r"(?:没到|不到|未到|不足|还差|less than|under)\s*\d", re.I)
 QUESTION = re.compile(r"[?？]\s*$")
 CHATTER = frozenset({
     "谢谢", "谢谢你", "谢谢啦", "多谢", "感谢", "辛苦了", "辛苦", "好的", "好", "好滴", "嗯", "嗯嗯", "哦", "哦哦",

@@ -136,9 +136,11 @@ def test_a_reply_under_a_message_about_no_item_is_nothing(chat, app):
 
 
 def test_a_reply_under_an_issue_log_message_is_nothing(chat, app):
-    chat.run("@pm: /issue 测试环境资源不足")
-    assert chat.run("@lee reply m1: 搞定了") == ""
-    assert chat.run("@pm reply m1: 60%") == ""
+    chat.run("@pm: /dept 技术部 head @bob")
+    assert "📋 问题 #1 已登记" in chat.run("@pm: /issue minor 测试环境资源不足 @技术部")  # m2
+    assert chat.run("@bob reply m2: 搞定了") == ""
+    assert chat.run("@bob reply m2: 60%") == ""
+    assert "测试环境资源不足 · @bob" in chat.run("@pm: /issues")  # still open, nothing recorded
 
 
 def test_under_minutes_a_reply_is_about_the_repliers_own_item(chat, app):
