@@ -28,6 +28,7 @@ from bot.policy import Policy, for_chat
 from bot.ports import ViewLinks
 from bot.projects import commands as project_commands
 from bot.retro import commands as retro_commands
+from bot.threads import replies as thread_replies
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
 
@@ -120,7 +121,8 @@ def apply_event(*, session: Session, event: IncomingEvent, now: datetime, policy
                 links: ViewLinks | None = None) -> Outcome:
     """Apply one incoming event and say how it went (a card click's toast shows it)."""
     event = admit(event)  # from here on, a mention token is a person the user really mentioned
-    if not concerns_the_bot(event):
+    # A plain reply under an item's message is a follow-up record (bot.threads); other chatter is nothing.
+    if not concerns_the_bot(event) and not thread_replies.in_item_thread(session, event):
         return Outcome(False)
     if not mark_processed(session=session, event=event, now=now):
         log.info("duplicate event %s/%s ignored", event.platform, event.event_id)
@@ -166,6 +168,11 @@ def route(ctx: Ctx) -> None:
     if event.kind in (EventKind.MESSAGE, EventKind.COMMAND):
         addressed = event.addressed_to_bot or event.is_direct or event.kind == EventKind.COMMAND
         line = grammar.split_command(event.text, addressed=addressed)
+        typed_slash = event.text.strip()[:1] in ("/", "／")
+        # Not a command (an unknown first word of a message to the bot, on DingTalk every message):
+        # under an item's message it is a follow-up record.
+        if (line is None or (not line.name and not typed_slash)) and thread_replies.follow_up(ctx):
+            return
         if line is None:
             return
         if not line.name:

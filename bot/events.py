@@ -51,6 +51,9 @@ class IncomingEvent:
     reaction: str | None = None  # neutral emoji, e.g. "✅", "❌", "👀"
     button_value: str | None = None  # as set in `Button.value`
     thread_id: str | None = None  # the thread this message was posted in, if any
+    # The text of the message this one quotes, where a quote has no thread (DingTalk): a quote
+    # of a message naming one item `#N` is a reply in that item's thread.
+    quoted_text: str | None = None
     # The workspace the chat belongs to (Slack team id, Feishu tenant key); None when the
     # deployment serves one workspace. Departments are kept apart per workspace.
     tenant: str | None = None

@@ -21,6 +21,8 @@ Type lines of the console script language:
   TEXT                      said by the current speaker (:as USER to change it)
   @USER react ✅ mN         reaction on bot message mN (✅ confirm, ❌ reject, 👀 acknowledge)
   @USER click LABEL mN      press a button on message mN
+  @USER reply mN: TEXT      USER says TEXT in the thread of bot message mN (an item's owner
+                            replying there adds a follow-up note: "60% done", "搞定了")
   :chat NAME  :now YYYY-MM-DD HH:MM  :advance 4h  :as USER  :help  :quit
 """
 

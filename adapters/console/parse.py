@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import datetime
 
-from adapters.console.script import Click, React, Say
+from adapters.console.script import Click, React, Reply, Say
 from bot.events import EventKind, IncomingEvent, Mention, mention
 
 BOT_NAMES = ("genjin", "bot", "跟进")
@@ -25,7 +25,7 @@ def _event_id() -> str:
     return f"console-{uuid.uuid4().hex}"
 
 
-def to_event(directive: Say | React | Click, *, chat: str, now: datetime, button_value: str | None = None,
+def to_event(directive: Say | React | Click | Reply, *, chat: str, now: datetime, button_value: str | None = None,
              target: str | None = None, departments: frozenset[str] = frozenset()) -> IncomingEvent:
     """Translate one console action; the simulator looks up the clicked button's value and
     the platform id (`target`) of the message reacted to or clicked."""
@@ -54,4 +54,5 @@ def to_event(directive: Say | React | Click, *, chat: str, now: datetime, button
     text = PLAIN_MENTION.sub(lambda m: mention(m.group(1), m.group(1)) if is_person(m.group(1)) else m.group(0),
                              text)
     return IncomingEvent(**base, kind=EventKind.MESSAGE, text=text, addressed_to_bot=addressed,
-                         mentions=tuple(Mention(n, n) for n in names))
+                         mentions=tuple(Mention(n, n) for n in names), message_id=base["event_id"],
+                         thread_id=(target or f"m{directive.message}") if isinstance(directive, Reply) else None)

@@ -4,6 +4,7 @@
       MORE TEXT                 an indented line (2+ spaces or a tab) continues that message
     @USER react EMOJI mN        reaction on bot message mN (unreact removes it)
     @USER click LABEL mN        presses the button LABEL on bot message mN
+    @USER reply mN: TEXT        USER says TEXT in the thread of bot message mN
     :chat NAME                  later lines happen in chat NAME
     :now YYYY-MM-DD HH:MM       set the simulated clock (forward only)
     :advance N(m|h|d)           move the clock forward; what falls due happens in order
@@ -46,6 +47,13 @@ class Click:
 
 
 @dataclass(frozen=True)
+class Reply:
+    user: str
+    message: int
+    text: str
+
+
+@dataclass(frozen=True)
 class SwitchChat:
     name: str
 
@@ -60,12 +68,13 @@ class Advance:
     by: timedelta
 
 
-Directive = Say | React | Click | SwitchChat | SetClock | Advance
+Directive = Say | React | Click | Reply | SwitchChat | SetClock | Advance
 
 SAY = re.compile(r"^@([^\s:：]+)\s*[:：]\s?(.*)$", re.S)
 CONTINUATION = re.compile(r"^(?: {2,}|\t)\s*\S")
 # "@pm: react ✅ m2" is a slip for "@pm react ✅ m2": the colon is not part of the name.
 REACT = re.compile(r"^@([^\s:：]+)(?:[:：]\s*|\s+)(react|unreact)\s+(\S+)\s+m(\d+)\s*$")
+REPLY = re.compile(r"^@([^\s:：]+)(?:[:：]\s*|\s+)reply\s+m(\d+)\s*[:：]\s?(.*)$", re.S)
 CLICK = re.compile(r"^@([^\s:：]+)(?:[:：]\s*|\s+)click\s+(.+?)\s+m(\d+)\s*$")
 ADVANCE = re.compile(r"^(\d+)\s*([mhd])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -82,7 +91,7 @@ def logical_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     held: tuple[int, str] | None = None
     for lineno, line in enumerate(lines, start=1):
         if is_continuation(line):
-            if held is None or not SAY.match(held[1].strip()):
+            if held is None or not (SAY.match(held[1].strip()) or REPLY.match(held[1].strip())):
                 raise ScriptError(lineno, "an indented line continues an '@USER: TEXT' message, "
                                           "but there is none right above it")
             held = (held[0], held[1].rstrip() + "\n" + line.strip())
@@ -119,9 +128,14 @@ def parse_line(line: str, lineno: int) -> Directive | None:
         return React(m.group(1), m.group(3), int(m.group(4)), m.group(2) == "react")
     if m := CLICK.match(line):
         return Click(m.group(1), m.group(2).strip("[]"), int(m.group(3)))
+    if m := REPLY.match(line):
+        if not m.group(3).strip():
+            raise ScriptError(lineno, f"@{m.group(1)} replies nothing under m{m.group(2)}")
+        return Reply(m.group(1), int(m.group(2)), m.group(3).strip())
     if m := SAY.match(line):
         if not m.group(2).strip():
             raise ScriptError(lineno, f"@{m.group(1)} says nothing")
         return Say(m.group(1), m.group(2).strip())
     raise ScriptError(lineno, f"can't read {line!r}: expected '@USER: TEXT', '@USER react EMOJI mN', "
-                              "'@USER click LABEL mN' or a ':' directive")
+                              "'@USER click LABEL mN', "
+                              "'@USER reply mN: TEXT' or a ':' directive")

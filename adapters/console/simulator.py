@@ -19,6 +19,7 @@ from adapters.console.script import (
     Advance,
     Click,
     React,
+    Reply,
     Say,
     ScriptError,
     SetClock,
@@ -130,6 +131,12 @@ class Simulator:
                 if latest_version(session=session, outbox_id=directive.message) is None:
                     raise ConsoleError(f"there is no message m{directive.message} to react to (yet)")
             self._process(to_event(directive, chat=self.chat, now=self.now,
+                                   target=self._platform_id(directive.message)))
+        elif isinstance(directive, Reply):
+            with self.app.sessions() as session:
+                if latest_version(session=session, outbox_id=directive.message) is None:
+                    raise ConsoleError(f"there is no message m{directive.message} to reply under (yet)")
+            self._process(to_event(directive, chat=self.chat, now=self.now, departments=self._departments(),
                                    target=self._platform_id(directive.message)))
         elif isinstance(directive, Say):
             self._process(to_event(directive, chat=self.chat, now=self.now, departments=self._departments()))

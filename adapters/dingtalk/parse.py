@@ -144,8 +144,25 @@ def _message(data: Mapping, key: str, received_at: datetime, names: Mapping[str,
         user_id=user, user_name=str(data.get("senderNick") or "") or None, text=text, mentions=mentions,
         addressed_to_bot=True,  # DingTalk delivers only @robot messages from groups, and direct ones
         is_direct=direct, message_id=str(data.get("msgId") or "") or None,
-        received_at=_time(data.get("createAt"), received_at),
+        quoted_text=quoted_text(data), received_at=_time(data.get("createAt"), received_at),
     )
+
+
+def quoted_text(data: Mapping) -> str | None:
+    """The text of the message a reply quotes (引用回复). DingTalk has no threads; it sends the
+    quote as `text.isReplyMsg` and `text.repliedMsg` (undocumented, and dropped by dingtalk-stream's
+    classes; the shape other DingTalk integrations read): `content.text`, or `content.richText[].text`."""
+    text = as_dict(data.get("text"))
+    replied = as_dict(text.get("repliedMsg"))
+    if not text.get("isReplyMsg") or not replied:
+        return None
+    content = as_dict(replied.get("content"))
+    if isinstance(content.get("text"), str):
+        said = content["text"]
+    else:
+        said = "".join(str(p.get("text")) for p in content.get("richText") or []
+                       if isinstance(p, Mapping) and isinstance(p.get("text"), str))
+    return said.replace("<@", INERT_AT) or None
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:

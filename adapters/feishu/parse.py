@@ -106,7 +106,9 @@ def _message(event: Mapping, base: dict, bot_open_id: str | None) -> IncomingEve
     return IncomingEvent(
         **base, kind=EventKind.MESSAGE, chat_id=str(message.get("chat_id") or ""), user_id=user,
         text=text, mentions=mentions, addressed_to_bot=to_bot or direct, is_direct=direct,
-        message_id=message.get("message_id") or None, thread_id=message.get("thread_id") or None,
+        # A reply names its thread's first message (root_id, an om_ id the outbox knows and Feishu
+        # can reply to), not the omt_ thread id.
+        message_id=message.get("message_id") or None, thread_id=message.get("root_id") or None,
     )
 
 

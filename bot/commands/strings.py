@@ -108,7 +108,9 @@ T: dict[str, tuple[str, str]] = {
         "Genjin 跟进助手：登记需求和行动项，到点提醒，验收闭环。命令（也可 @我 + 命令）：",
         "Genjin keeps track of requests and action items, nudges, and closes the loop. Commands (or @mention me):",
     ),
-    "help.footer": ("「/帮助 命令」看用法和例子。", "/help COMMAND shows usage and an example."),
+    "help.footer": ("「/帮助 命令」看用法和例子。负责人在事项消息下回复即记入跟进记录（如「做完60%了」「搞定了」）。",
+                    "/help COMMAND shows usage and an example. An owner's reply under an item's message is "
+                    "a follow-up note (\"60% done\", \"done\")."),
     "help.line": ("/{alias} ({name}) — {summary}", "/{name} — {summary}"),
     "unknown": ("没有「{word}」这个命令。{hint}", "There is no command \"{word}\". {hint}"),
     "did_you_mean": ("你是想用「/{word}」吗？", "Did you mean /{word}? "),  # the hint follows

@@ -26,7 +26,7 @@ ACTIVE = ("open", "in_progress", "blocked")
 SECTION_LIMIT = 10
 # What people did that counts as "moved" (the bot's own reminders do not).
 MOVED = ("ack", "progress", "block", "done", "confirm", "reject", "extend", "reassign", "risk", "cancel",
-         "standard", "propose", "decline")
+         "standard", "propose", "decline", "note")
 
 
 def days_late(item: Item, now: datetime, calendar: WorkCalendar) -> int:

@@ -23,7 +23,7 @@ from storage.models import Chat, Item, ItemEvent
 
 # What counts as someone touching an item (the bot's reminders do not).
 TOUCHED = ("ack", "progress", "block", "done", "confirm", "reject", "extend", "reassign", "risk", "cancel",
-           "standard", "snooze", "created", "reject_reason", "propose", "decline")
+           "standard", "snooze", "created", "reject_reason", "propose", "decline", "note")
 
 
 def _late_reason(lang: str, item: Item, rows: list[ItemEvent]) -> str:

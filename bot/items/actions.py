@@ -163,6 +163,18 @@ def progress(ctx: Ctx, item: Item, percent: int, note: str | None) -> None:
     say(ctx, item, text)
 
 
+def note(ctx: Ctx, item: Item, text: str) -> bool:
+    """Add a follow-up note (跟进记录) to the item's history; True when it also started the work
+    (an open item the owner answers is in progress, as after /ack), so its card changed."""
+    before = transition(ctx, item, "note", note=text)
+    if item.acknowledged_at is None:
+        item.acknowledged_at = ctx.now
+    if before == item.status:
+        return False
+    refresh_card(ctx, item)
+    return True
+
+
 def block(ctx: Ctx, item: Item, reason: str, eta: datetime | None) -> None:
     transition(ctx, item, "block", note=reason, data={"eta": eta.isoformat() if eta else None})
     item.blocker_reason, item.blocker_eta, item.risk = reason, eta, "high"

@@ -21,6 +21,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "cancel": {s: "cancelled" for s in ("open", "in_progress", "blocked", "done")},
     "snooze": {s: s for s in ("open", "in_progress", "blocked", "done")},
     "standard": {s: s for s in ("open", "in_progress", "blocked", "done")},
+    # A follow-up note (跟进记录, e.g. a reply in the item's thread): the owner answering starts the work.
+    "note": {"open": "in_progress", "in_progress": "in_progress", "blocked": "blocked", "done": "done"},
 }
 
 # Who may take each action: the owner (R), the initiator or approver (A), or either.
@@ -36,6 +38,7 @@ ACTORS: dict[str, str] = {
     "risk": "involved",
     "snooze": "involved",
     "standard": "involved",
+    "note": "owner",
 }
 
 

@@ -216,6 +216,7 @@ T: dict[str, tuple[str, str]] = {
     "a.snooze": ("暂停提醒", "snooze"),
     "a.standard": ("设置完成标准", "set the completion standard of"),
     "a.reassign": ("转交", "hand over"),
+    "a.note": ("记录跟进", "add a follow-up note to"),
     # list and show
     "list.empty": ("本群没有进行中的事项。🎈", "No open items in this chat. 🎈"),
     "list.none": ("没有符合条件的事项。", "No items match."),
@@ -255,6 +256,7 @@ T: dict[str, tuple[str, str]] = {
     "h.reject_reason": ("补充驳回原因", "rejection reason"),
     "h.remind": ("提醒", "reminded"),
     "h.escalate": ("上报", "escalated"),
+    "h.note": ("跟进", "follow-up"),
     # -- RACI roles, request fields, deadline proposals (bot/items/roles.py, raci.py, proposals.py) --
     "f.consulted": ("咨询人", "Consulted"),
     "f.informed": ("知会人", "Informed"),

@@ -25,7 +25,7 @@ from bot.policy import Policy
 from bot.worktime import WorkCalendar
 from storage.models import Issue, Item, ItemEvent
 
-RESPONSES = ("ack", "progress", "done")
+RESPONSES = ("ack", "progress", "done", "note")  # "note": the owner's reply under the item (bot.threads)
 ON_TIME_TARGET = 0.95
 REWORK_TARGET = 0.08
 

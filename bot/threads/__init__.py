@@ -1,0 +1,1 @@
+"""Thread replies as follow-up records: what the owner writes under an item's message."""
