@@ -20,6 +20,7 @@ from bot.commands.strings import t
 from bot.context import Ctx, UserError
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
+from bot.export import commands as export_commands
 from bot.issues import commands as issue_commands
 from bot.items import actions, proposals
 from bot.minutes import commands as minutes_commands
@@ -69,6 +70,7 @@ COMMANDS: dict[str, Handler] = {
     "milestone": project_commands.cmd_milestone,
     "link": project_commands.cmd_link,
     "after": project_commands.cmd_after,
+    "export": export_commands.cmd_export,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 
