@@ -125,15 +125,18 @@ class _Reader:
     def departments_of(self, user_ids: Iterable[int]) -> dict[int, str]:
         """Each person's department (the first they belong to), for the requesting department."""
         ids = sorted(set(user_ids))
-        rows = self.session.execute(
+        if not ids:
+            return {}
+        heads = list(self.session.execute(select(Department.head_id, Department.name).where(
+            Department.head_id.in_(ids), Department.platform == self.chat.platform)).tuples())
+        rows = list(self.session.execute(
             select(DepartmentMember.user_id, Department.name).join(Department)
             .where(DepartmentMember.user_id.in_(ids), Department.platform == self.chat.platform)
-            .order_by(DepartmentMember.id)) if ids else []
-        heads = self.session.execute(select(Department.head_id, Department.name).where(
-            Department.head_id.in_(ids), Department.platform == self.chat.platform)) if ids else []
+            .order_by(DepartmentMember.id)).tuples())
         found: dict[int, str] = {}
         for user_id, name in [*heads, *rows]:
-            found.setdefault(user_id, name)
+            if user_id is not None:
+                found.setdefault(user_id, name)
         return found
 
     def item_table(self, items: list[Item]) -> Table:
@@ -165,15 +168,17 @@ class _Reader:
         rows: list[tuple[datetime, int, Item, ItemEvent]] = [
             (row.at, row.id, item, row) for item in items for row in item.history
             if self.since is None or row.at >= self.since]
+        def status(kind: str, value: str | None) -> str:
+            return item_strings.status_label(lang, kind, value) if value in item_strings.STATUS else (value or "")
+
         for _at, _id, item, row in sorted(rows, key=lambda r: (r[2].number, r[0], r[1])):
             action_key = f"h.{row.action}"
-            status = lambda s: item_strings.status_label(lang, item.kind, s) if s in item_strings.STATUS else (s or "")  # noqa: E731
             table.rows.append([
                 f"#{item.number}", plain(item.title),
                 label(lang, "adjustment" if row.action in ADJUSTMENTS else "follow_up"), self.local(row.at),
                 who(row.actor) or "Genjin",
                 item_strings.t(lang, action_key) if action_key in item_strings.T else row.action,
-                status(row.from_status), status(row.to_status),
+                status(item.kind, row.from_status), status(item.kind, row.to_status),
                 plain(history_note(row, lang=lang, calendar=self.calendar)),
             ])
         return table

@@ -24,7 +24,7 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Markdown: what typed text could turn into markup, a link, HTML, or a broken table.
 MD_ESCAPE = re.compile(r"([\\`*_\[\]|~])")
-Progress = Callable[[int], None]  # told how many rows were just written
+Progress = Callable[[int], object]  # told how many rows were just written
 
 
 def as_text(value: Cell) -> str:
