@@ -44,7 +44,10 @@ def cmd_export(ctx: Ctx, rest: str) -> None:
     if "since" in parts and not parts["since"]:
         raise UserError(t(ctx.lang, "bad_date", value="") + "\n" + usage(ctx.lang))
     since = parse_since(ctx, parts["since"]) if parts.get("since") else None
+    said_project = PROJECT_WORD.match(name.strip()) is not None
     name = PROJECT_WORD.sub("", name.strip()).strip()
+    if said_project and not name:
+        raise UserError(t(ctx.lang, "need_project") + "\n" + usage(ctx.lang))
     if " " in name:
         raise UserError(t(ctx.lang, "one_project", name=name) + "\n" + usage(ctx.lang))
     project = project_named(ctx, name) if name else None  # an unknown name is refused, naming the chat's

@@ -127,12 +127,13 @@ class _Reader:
         ids = sorted(set(user_ids))
         if not ids:
             return {}
-        heads = list(self.session.execute(select(Department.head_id, Department.name).where(
-            Department.head_id.in_(ids), Department.platform == self.chat.platform)).tuples())
-        rows = list(self.session.execute(
+        heads: list[tuple[int | None, str]] = [(r[0], r[1]) for r in self.session.execute(
+            select(Department.head_id, Department.name).where(
+                Department.head_id.in_(ids), Department.platform == self.chat.platform))]
+        rows: list[tuple[int | None, str]] = [(r[0], r[1]) for r in self.session.execute(
             select(DepartmentMember.user_id, Department.name).join(Department)
             .where(DepartmentMember.user_id.in_(ids), Department.platform == self.chat.platform)
-            .order_by(DepartmentMember.id)).tuples())
+            .order_by(DepartmentMember.id))]
         found: dict[int, str] = {}
         for user_id, name in [*heads, *rows]:
             if user_id is not None:

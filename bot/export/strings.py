@@ -24,6 +24,7 @@ T: dict[str, tuple[str, str]] = {
     "future_date": ("{value} 还没到，请写今天或以前的日期。", "{value} is in the future; give today or an earlier date."),
     "one_project": ("看不懂「{name}」：请写一个项目名称，例如「/导出 项目 618大促」。",
                     "Can't read \"{name}\": name one project, e.g. /export project 618."),
+    "need_project": ("请写项目名称，例如「/导出 项目 618大促」。", "Which project? e.g. /export project 618."),
     "nothing": ("{scope}没有可导出的记录（事项、纪要、问题、复盘都还没有）。",
                 "Nothing to export {scope}: no items, minutes, issues or retrospective notes yet."),
     "ready": ("📦 {scope}的归档已生成（{counts}）：", "📦 The archive {scope} is ready ({counts}):"),

@@ -71,6 +71,8 @@ def test_mistakes_get_a_helpful_reply_and_no_file(console):
     assert "看不懂日期「2026-13-01」" in bad and "/导出 [项目 名称] [自 日期]" in bad and paths(bad) == []
     future = console("@pm: /导出 自 2027-01-01")
     assert "还没到" in future and paths(future) == []
+    which = console("@pm: /导出 项目")
+    assert "请写项目名称" in which and paths(which) == []
     last_year = console("@pm: /导出 自 5月12日")  # said on 5-11 without a year: last year's 5-12
     assert "本群自 2025-05-12 起的归档已生成" in last_year
 
