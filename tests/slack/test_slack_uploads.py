@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from slack_sdk import WebClient
-from slack_support import NOW
+from slack_support import NOW, load
 
 from adapters.slack.sender import SlackSender
 from adapters.slack.uploads import FilesPending
@@ -91,3 +93,23 @@ def test_through_the_outbox_a_partial_send_is_finished_by_the_retry(app, sender,
     with app.sessions() as s:
         row = s.query(OutboxMessage).filter_by(key="reply:export:9").one()
         assert row.status == "sent" and row.platform_message_id.endswith(shared["thread_ts"])
+
+
+def test_export_in_a_channel_posts_the_archive_into_the_replys_thread(http_bot):
+    for text in ("<@UBOT> todo <@U2> build the page by 2026-05-15 standard: QA passes", "<@UBOT> export"):
+        mention = load("app_mention.json")["payload"]
+        mention["event"]["text"] = text
+        mention["event_id"] = mention["event_id"] + text[-6:]
+        mention["event"]["client_msg_id"] = text
+        mention["event"]["ts"] = str(float(mention["event"]["ts"]) + len(text))
+        assert http_bot.post_json(mention).status_code == 200
+    assert http_bot.process() == 2
+    http_bot.deliver()
+    fake = http_bot.fake
+    reply = next(p for p in fake.calls_to("chat.postMessage") if "archive" in p["text"])
+    shared = fake.shared_files("C1")
+    assert [f["name"].rsplit("-", 1)[0] for f in shared] == ["C1-tracker", "C1-tracker", "C1-items", "C1-history"]
+    reply_ts = next(p["ts"] for p in fake.posted if p["text"] == reply["text"])
+    assert {f["thread_ts"] for f in shared} == {reply_ts}
+    sheet = openpyxl.load_workbook(io.BytesIO(shared[0]["data"]))["items"]
+    assert [c.value for c in sheet[2]][6] == "build the page"
