@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from pathlib import PurePath
 
-from adapters.feishu.api import FeishuApi
+from adapters.feishu.api import FeishuApi, FeishuError
 from bot.events import Attachment, OutgoingMessage
 from bot.ports import PermanentFailure
 
@@ -27,6 +27,8 @@ FILE_TYPES = {".xls": "xls", ".xlsx": "xls", ".csv": "stream", ".pdf": "pdf", ".
               ".ppt": "ppt", ".pptx": "ppt", ".mp4": "mp4", ".opus": "opus"}
 NOT_ATTACHED = {"zh": "📎 文件「{name}」无法发送到飞书（{why}），请联系管理员。",
                 "en": "📎 The file {name} could not be sent on Feishu ({why}); tell your admin."}
+# Upload refusals no retry changes (im/v1/files, im/v1/images): a bad or empty file, one too large.
+FILE_REFUSALS = frozenset({234001, 234006, 234010, 234011})
 Post = Callable[[dict], str]  # a message body (msg_type, content, uuid) -> its message_id
 
 
@@ -59,7 +61,9 @@ def share_files(api: FeishuApi, msg: OutgoingMessage, *, post: Post, uuid_for: C
                 msg_type, content = upload(api, attachment)
                 post({"msg_type": msg_type, "content": json.dumps(content),
                       "uuid": uuid_for(f"{msg.key}#file:{attachment.name}")})
-            except PermanentFailure as refused:
+            except (PermanentFailure, FeishuError) as refused:
+                if isinstance(refused, FeishuError) and refused.code not in FILE_REFUSALS:
+                    raise
                 log.warning("feishu refused the file %s of %s: %s", attachment.name, msg.key, refused)
                 text = NOT_ATTACHED.get(lang, NOT_ATTACHED["zh"]).format(name=attachment.name, why=refused)
                 post({"msg_type": "text", "content": json.dumps({"text": text}, ensure_ascii=False),

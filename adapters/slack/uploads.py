@@ -33,8 +33,17 @@ class FilesPending(RuntimeError):
 
 
 def _shared_names(client: WebClient, channel: str, thread: str, since: str) -> set[str]:
-    """Names of files already in the thread, posted at or after the message (`since`)."""
-    page = client.conversations_replies(channel=channel, ts=thread, oldest=since, inclusive=True, limit=200)
+    """Names of files already in the thread, posted at or after the message (`since`); none when
+    the thread cannot be read for good (then uploading again beats never sending them)."""
+    from adapters.slack.sender import classify  # (sender.py imports this module)
+
+    try:
+        page = client.conversations_replies(channel=channel, ts=thread, oldest=since, inclusive=True, limit=200)
+    except SlackApiError as err:
+        if not isinstance(classify(err), PermanentFailure):
+            raise
+        log.warning("cannot read thread %s of %s to look for files already shared; uploading", thread, channel)
+        return set()
     return {f.get("name") or f.get("title") for m in page.get("messages") or () if float(m.get("ts", 0)) >= float(since)
             for f in m.get("files") or ()}
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.context import calendar_for
 from bot.events import render_mentions
@@ -106,7 +106,9 @@ class _Reader:
         return moment.astimezone(self.zone).replace(tzinfo=None, microsecond=0) if moment else None
 
     def items(self) -> list[Item]:
-        query = select(Item).where(Item.chat_id == self.chat.id)
+        query = select(Item).where(Item.chat_id == self.chat.id).options(  # a few queries, not a few per item
+            selectinload(Item.history).selectinload(ItemEvent.actor), selectinload(Item.owner),
+            selectinload(Item.initiator), selectinload(Item.approver), selectinload(Item.department))
         if self.project is not None:
             query = query.join(ProjectItem, ProjectItem.item_id == Item.id).where(
                 ProjectItem.project_id == self.project.id)

@@ -70,3 +70,10 @@ def test_a_file_feishu_refuses_for_good_becomes_a_line_saying_so(sender, fake):
     notes = [json.loads(m["content"])["text"] for m in fake.messages.values() if m["msg_type"] == "text"]
     assert len(notes) == 2 and "618大促-跟进台账-20261116.xlsx" in notes[1] and "无法发送" in notes[1]
     assert [s["name"] for s in fake.shared()] == ["618大促-行动项-20261116.csv", "周报图表.png"]
+
+
+def test_a_file_too_large_for_feishu_is_said_not_retried_forever(sender, fake):
+    fake.fail_next("POST", "/open-apis/im/v1/files", 400, {"code": 234006, "msg": "The file size exceeds the limit"})
+    sender.send(export_msg(), outbox_id=5, reply_to=None, edit_of=None)
+    notes = [json.loads(m["content"])["text"] for m in fake.messages.values() if m["msg_type"] == "text"]
+    assert "234006" in notes[1] and len(fake.shared()) == 2

@@ -113,3 +113,13 @@ def test_export_in_a_channel_posts_the_archive_into_the_replys_thread(http_bot):
     assert {f["thread_ts"] for f in shared} == {reply_ts}
     sheet = openpyxl.load_workbook(io.BytesIO(shared[0]["data"]))["items"]
     assert [c.value for c in sheet[2]][6] == "build the page"
+
+
+def test_when_the_thread_cannot_be_read_for_good_the_missing_files_still_go(sender, fake):
+    fake.fail_next("upload", 500, {})
+    with pytest.raises(FilesPending):
+        sender.send(export_msg(), outbox_id=6, reply_to=None, edit_of=None)
+    fake.fail_next("conversations.replies", 200, {"ok": False, "error": "missing_scope"})
+    sender.send(export_msg(), outbox_id=6, reply_to=None, edit_of=None, maybe_sent=True)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert sorted(f["name"] for f in fake.shared_files("C1")) == ["618-tracker-20261116.xlsx", "weekly-chart.png"]
