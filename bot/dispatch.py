@@ -21,6 +21,7 @@ from bot.context import Ctx, UserError
 from bot.dashboard import commands as dashboard_commands
 from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
+from bot.export import commands as export_commands
 from bot.issues import commands as issue_commands
 from bot.items import actions, proposals
 from bot.minutes import commands as minutes_commands
@@ -73,6 +74,7 @@ COMMANDS: dict[str, Handler] = {
     "link": project_commands.cmd_link,
     "after": project_commands.cmd_after,
     "dashboard": dashboard_commands.cmd_dashboard,
+    "export": export_commands.cmd_export,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 

@@ -16,6 +16,7 @@ from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
 from genjin import charts
 from genjin.config import Settings
+from genjin.export import register_producer as register_export
 from genjin.web.links import SignedLinks
 from reminders import attachments
 from reminders.delivery import deliver_due
@@ -33,6 +34,7 @@ class App:
 
     def __init__(self, settings: Settings, *, db_url: str | None = None) -> None:
         self.settings = settings
+        register_export()  # /export's files are made at delivery, by whichever process delivers
         self.policy = settings.policy()
         # Each platform has its own default language (Slack: English, Feishu and DingTalk: Chinese);
         # DingTalk robots see no reactions, so its texts point to the card buttons.

@@ -1,4 +1,4 @@
-"""The `genjin` command: run, console, demo."""
+"""The `genjin` command: run, console, demo, export."""
 
 from __future__ import annotations
 
@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     for name, text in (("run", "run the bot (the console simulator when no platform is configured)"),
                        ("console", "a simulated group chat in the terminal"),
-                       ("demo", "play the 618 campaign example end to end")):
+                       ("demo", "play the 618 campaign example end to end"),
+                       ("export", "write records to files: Excel, CSV, Markdown (项目名称-文档类型-日期)")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", help="TOML settings file (default: $GENJIN_CONFIG or ./genjin.toml)")
         p.add_argument("--db", help="database URL (default: SQLite in the user data dir)")
@@ -162,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--chat", default="demo", help="the chat to start in (default: demo)")
             p.add_argument("--files", help="write the files the bot sends (exports, charts) here "
                                            "(default: genjin-files in the temporary folder)")
+        if name == "export":
+            p.add_argument("--out", required=True, help="the folder to write the files to (created if missing)")
+            p.add_argument("--chat", help="only this chat: its database id or the platform's chat id")
+            p.add_argument("--project", help="only this project (by name; add --chat when two chats share it)")
+            p.add_argument("--since", help="only records created or changed since this day (YYYY-MM-DD)")
+            p.add_argument("--format", help="comma-separated: xlsx,csv,md (default: all three)")
+            p.add_argument("--lang", choices=("zh", "en"), help="headers' language (default: each chat's own)")
     return parser
 
 
@@ -182,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
             return _console(settings, db=db, script=args.script, now=args.now, chat=args.chat, files=args.files)
         if command == "demo":
             return _demo(settings)
+        if command == "export":
+            from genjin.export.cli import run as export
+
+            return export(settings, db=db, out=args.out, chat=args.chat, project=args.project, since=args.since,
+                          formats=args.format, lang=args.lang)
         return _run(settings, db)
     except (ConfigError, DatabaseUnavailable) as err:  # one plain line, like a bad setting
         print(f"genjin: {err}", file=sys.stderr)

@@ -132,6 +132,7 @@ class DingTalkSettings(Section):
     robot_code: str = ""  # the robot's code; empty: client_id (what an internal app's robot uses)
     card_template_id: str = ""  # the imported card template (…schema); empty: markdown, no buttons
     openapi_endpoint: str = "https://api.dingtalk.com"
+    oapi_endpoint: str = "https://oapi.dingtalk.com"  # the older API host: media uploads (files sent by the bot)
     lang: Literal["zh", "en"] = "zh"
     session_webhook: bool = True  # answer in a chat through its sessionWebhook while it is valid
     ding_emergencies: bool = False  # also DING the people a 特急 reminder names (needs Premium.Ding.Write)

@@ -70,7 +70,7 @@ class DingTalkRuntime:
         self.lang = settings.lang
         self.tz = runner.app.settings.calendar.timezone
         self.api = DingTalkApi(endpoint=settings.openapi_endpoint, client_id=settings.client_id,
-                               client_secret=settings.client_secret)
+                               client_secret=settings.client_secret, oapi=settings.oapi_endpoint)
         self.webhooks = lookup.Webhooks(clock=lambda: runner.clock().timestamp())
         self.answering = Answering()
         self.sender = DingTalkSender(self.api, settings, sessions=runner.app.sessions, webhooks=self.webhooks,

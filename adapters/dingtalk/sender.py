@@ -9,6 +9,7 @@
   goes as a card, which can.
 - No template, template not published, or no card permission: the card goes as markdown
   naming the commands its buttons stand for, and the chat is told once why.
+- A message's files go after it, as file (or picture) messages of the robot API (uploads.py).
 Pacing (20 calls/s per API) is reminders/pacing.py's DINGTALK limits, applied by delivery.
 """
 
@@ -36,6 +37,7 @@ from adapters.dingtalk.render import (
     plain,
     title_of,
 )
+from adapters.dingtalk.uploads import share_files
 from bot.events import Card, OutgoingMessage
 from bot.ports import PermanentFailure, RetryLater
 from genjin.config import DingTalkSettings
@@ -111,6 +113,9 @@ class DingTalkSender:
         self.robot = settings.robot_code or settings.client_id
         self.lang = settings.lang
         self._told: set[tuple[str, str]] = set()
+        # Outbox key -> (the text's id, the files sent): a message whose files are not all out yet
+        # (uploads.py); its retry in this process sends only what is missing.
+        self._partly_sent: dict[str, tuple[str, set[str]]] = {}
         self._cardless: tuple[str, float] | None = ("config", float("inf")) if not settings.card_template_id else None
 
     # -- the one entry -------------------------------------------------------------------
@@ -120,6 +125,16 @@ class DingTalkSender:
         if edit_of:
             return self._edit(msg, edit_of)
         group, user = self._target(msg)
+        if not msg.attachments:
+            return self._post(msg, group, user, maybe_sent)
+        sent, done = self._partly_sent.get(msg.key) or (self._post(msg, group, user, maybe_sent), set())
+        self._partly_sent[msg.key] = (sent, done)
+        share_files(self.api, msg, robot=self.robot, group=group, user=user, done=done, lang=self.lang)
+        del self._partly_sent[msg.key]
+        return sent
+
+    def _post(self, msg: OutgoingMessage, group: str | None, user: str, maybe_sent: bool) -> str:
+        """The message itself: a card, or markdown (its files go after it, uploads.py)."""
         hook = self.webhooks.get(group or DIRECT_PREFIX + user) if self.settings.session_webhook else None
         as_card = msg.card is not None and (bool(msg.card.buttons) or len(msg.item_ids) == 1)
         pings = msg.card is None and group and not hook and mentions_in(msg.text)  # the API cannot @

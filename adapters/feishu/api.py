@@ -70,11 +70,14 @@ class FeishuApi:
             if self._token == token:
                 self._token = ""
 
-    def call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None) -> dict:
-        """The response body of a successful call; RetryLater / PermanentFailure / FeishuError otherwise."""
+    def call(self, method: str, path: str, *, json: dict | None = None, params: dict | None = None,
+             data: dict | None = None, files: dict | None = None) -> dict:
+        """The response body of a successful call; RetryLater / PermanentFailure / FeishuError otherwise.
+
+        `data` + `files`: a multipart form (uploads: im/v1/files, im/v1/images)."""
         for attempt in (1, 2):
             token = self.token()
-            resp = self.http.request(method, path, json=json, params=params,
+            resp = self.http.request(method, path, json=json, params=params, data=data, files=files,
                                      headers={"Authorization": f"Bearer {token}"})
             try:
                 return self._check(resp)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.feishu import split
 from adapters.feishu.api import FeishuApi
+from adapters.feishu.uploads import share_files
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure
 
@@ -97,6 +98,9 @@ class FeishuSender:
         posted = [self._post(msg, {"msg_type": msg_type, "content": content, "uuid": send_uuid(msg.key, part)},
                              reply_to)
                   for part, (msg_type, content) in enumerate(split.contents(msg, self.lang))]
+        if msg.attachments:  # after the text, where it went (uploads.py: once, by uuid)
+            share_files(self.api, msg, post=lambda body: self._post(msg, body, reply_to), uuid_for=send_uuid,
+                        lang=self.lang)
         return posted[0]
 
     def _create_room(self, msg: OutgoingMessage) -> str:

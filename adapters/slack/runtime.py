@@ -40,7 +40,7 @@ EVENTS_PATH = intake.EVENTS_PATH
 # The bot scopes manifest.yaml asks for; the OAuth install asks for the same unless slack.scopes says.
 SCOPES = ("app_mentions:read", "channels:history", "groups:history", "im:history", "mpim:history", "im:write",
           "chat:write", "chat:write.public", "commands", "reactions:read", "users:read", "channels:read",
-          "groups:read", "im:read", "mpim:read")
+          "groups:read", "im:read", "mpim:read", "files:write")
 UNSURE_FOR = 600  # seconds a "the bot cannot post here" answer is trusted (another replica saw the join)
 NOT_A_MEMBER = {
     "en": "I can't post in this conversation, so nothing was recorded. Invite me first "

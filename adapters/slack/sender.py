@@ -7,7 +7,8 @@ anything else is raised as is and retried with backoff.
 
 chat.postMessage has no idempotency key, so every post carries its outbox key in
 message metadata; when an earlier try may have landed (a timeout, a crash), the
-recent history is searched for that tag before posting again.
+recent history is searched for that tag before posting again. A message's files go up
+after it, into its thread (uploads.py), and are found again by name on a retry.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.render import render
+from adapters.slack.uploads import share_files
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure, RetryLater
 
@@ -111,14 +113,22 @@ class SlackSender:
             if maybe_sent:
                 found = self._find_earlier_try(client, channel, thread_ts, msg.key)
                 if found:
+                    self._share(client, msg, channel, thread_ts or found, found, maybe_sent=True)
                     return f"{channel}:{found}"
             self._pace(channel)
             response = client.chat_postMessage(
                 channel=channel, text=text, blocks=blocks, thread_ts=thread_ts, unfurl_links=False,
                 metadata={"event_type": METADATA_TYPE, "event_payload": {"key": msg.key, "outbox_id": outbox_id}})
+            self._share(client, msg, response["channel"], thread_ts or response["ts"], response["ts"], maybe_sent=False)
             return f"{response['channel']}:{response['ts']}"
         except SlackApiError as err:
             raise classify(err) from err
+
+    def _share(self, client: WebClient, msg: OutgoingMessage, channel: str, thread: str, since: str, *,
+               maybe_sent: bool) -> None:
+        """The message's files, in its thread (uploads.py: once, even across retries)."""
+        share_files(client, msg, channel=channel, thread=thread, since=since, maybe_sent=maybe_sent,
+                    lang=self.lang, pace=self._pace)
 
     def _create_room(self, client: WebClient, msg: OutgoingMessage) -> str:
         """A private channel for the emergency, its people invited; returns the channel id.

@@ -50,6 +50,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "link": ("关联", "加入项目"),
     "after": ("依赖", "depends", "dep"),
     "dashboard": ("看板", "仪表盘"),
+    "export": ("导出", "归档", "archive"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

@@ -114,6 +114,11 @@ def _history_note(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str |
     return row.note
 
 
+def history_note(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str | None:
+    """A history row's detail in the reader's language (the card's history and exports show it)."""
+    return _history_note(row, lang=lang, calendar=calendar)
+
+
 def history_line(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str:
     key = f"h.{row.action}"
     action = t(lang, key) if key in T else row.action

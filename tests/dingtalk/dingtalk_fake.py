@@ -47,6 +47,7 @@ class FakeDingTalk:
         self.messages: list[dict] = []  # robot messages: {"to", "msgKey", "param"}
         self.hooks: list[dict] = []  # session webhook posts: {"session", "body"}
         self.dings: list[dict] = []
+        self.media: dict[str, dict] = {}  # media id -> {"type", "name", "data"} (oapi /media/upload)
         self.registered: list[dict] = []
         self.templates = {"tpl-genjin.schema"}
         self.card_permission = True
@@ -110,6 +111,8 @@ class FakeDingTalk:
     async def _route(self, request: web.Request) -> web.StreamResponse:
         if request.path == "/connect":
             return await self._websocket(request)
+        if request.path == "/media/upload":
+            return await self._upload(request)
         raw = await request.read() if request.can_read_body else b""
         try:
             body = json.loads(raw) if raw else {}
@@ -118,6 +121,34 @@ class FakeDingTalk:
         status, answer, headers = self._answer(request, body)
         self.calls.append(Call(request.method, request.path, body, status))
         return web.json_response(answer, status=status, headers=headers)
+
+    async def _upload(self, request: web.Request) -> web.StreamResponse:
+        """The older API's media upload: access_token and type in the query, the file in "media"."""
+        form = await request.post()
+        part = form.get("media")
+        query = request.query
+        if failure := self._scripted("POST", "/media/upload"):
+            status, answer, headers = failure.status, failure.body, failure.headers
+        elif query.get("access_token") not in self.valid_tokens:
+            status, answer, headers = 200, {"errcode": 40014, "errmsg": "不合法的access_token"}, {}
+        elif part is None or isinstance(part, str) or query.get("type") not in ("file", "image", "voice", "video"):
+            status, answer, headers = 200, {"errcode": 40004, "errmsg": "不合法的媒体文件类型"}, {}
+        else:
+            media_id = f"@lAz{next(self._ids)}"
+            self.media[media_id] = {"type": query["type"], "name": part.filename, "data": part.file.read()}
+            status, answer, headers = 200, {"errcode": 0, "errmsg": "ok", "media_id": media_id,
+                                            "type": query["type"], "created_at": 1778464800000}, {}
+        self.calls.append(Call("POST", "/media/upload", {"type": query.get("type", "")}, status))
+        return web.json_response(answer, status=status, headers=headers)
+
+    def files_sent(self) -> list[dict]:
+        """File and picture messages the robot sent: to, msgKey, and the upload they show."""
+        found = []
+        for m in self.messages:
+            media = m["param"].get("mediaId") or m["param"].get("photoURL")
+            if m["msgKey"] in ("sampleFile", "sampleImageMsg"):
+                found.append({"to": m["to"], "msgKey": m["msgKey"], "param": m["param"], **self.media[media]})
+        return found
 
     def _scripted(self, method: str, path: str) -> Failure | None:
         for failure in self._failures:
@@ -180,6 +211,10 @@ class FakeDingTalk:
             return 200, {"success": True, "result": True}, {}
         if path in ("/v1.0/robot/groupMessages/send", "/v1.0/robot/oToMessages/batchSend"):
             to = body.get("openConversationId") or ",".join(body.get("userIds") or [])
+            param = json.loads(body["msgParam"])
+            if body["msgKey"] in ("sampleFile", "sampleImageMsg") and (
+                    param.get("mediaId") or param.get("photoURL")) not in self.media:
+                return 400, {"code": "param.mediaIdInvalid", "message": "mediaId 不存在"}, {}
             self.messages.append({"to": to, "msgKey": body["msgKey"], "param": json.loads(body["msgParam"])})
             answer = {"processQueryKey": f"pqk-{next(self._ids)}"}
             if "userIds" in body:

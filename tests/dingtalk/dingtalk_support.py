@@ -29,7 +29,7 @@ def load(name: str) -> dict:
 
 def dingtalk_settings(fake, **overrides) -> DingTalkSettings:
     values = dict(mode="http", client_id="dingclient0001", client_secret=SECRET, card_template_id=TEMPLATE,
-                  openapi_endpoint=fake.url, card_callback_secret=CARD_SECRET)
+                  openapi_endpoint=fake.url, oapi_endpoint=fake.url, card_callback_secret=CARD_SECRET)
     return DingTalkSettings(**{**values, **overrides})
 
 

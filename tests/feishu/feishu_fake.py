@@ -49,6 +49,7 @@ class FakeFeishu:
         # None: the app lacks the contact scopes (Feishu answers "no dept authority").
         self.departments: list[dict] | None = None
         self.created_chats: dict[str, dict] = {}  # chats the bot created: name, members, uuid
+        self.uploads: dict[str, dict] = {}  # file_key / image_key -> {"name", "type", "data", "kind"}
         self._chat_by_uuid: dict[str, str] = {}
         self.bot = {"open_id": "ou_bot", "app_name": "跟进"}
         self.valid_tokens: set[str] = set()
@@ -115,11 +116,17 @@ class FakeFeishu:
     async def _route(self, request: web.Request) -> web.StreamResponse:
         if request.path == "/ws":
             return await self._websocket(request)
-        raw = await request.read() if request.can_read_body else b""
-        try:
-            body = json.loads(raw) if raw else {}
-        except ValueError:
-            body = {}
+        if request.content_type.startswith("multipart/"):  # uploads: fields, and the file's bytes
+            form = await request.post()
+            body = {k: (v if isinstance(v, str) else {"filename": v.filename, "data": v.file.read()})
+                    for k, v in form.items()}
+            raw = b"".join(v["data"] if isinstance(v, dict) else v.encode() for v in body.values())
+        else:
+            raw = await request.read() if request.can_read_body else b""
+            try:
+                body = json.loads(raw) if raw else {}
+            except ValueError:
+                body = {}
         status, answer, headers = self._answer(request.method, request.path, dict(request.query), body,
                                                request.headers.get("Authorization", ""), len(raw))
         self.calls.append(Call(request.method, request.path, dict(request.query), body, status, len(raw)))
@@ -157,6 +164,8 @@ class FakeFeishu:
             text = body.get("msg_type") == "text"
             if size > (TEXT_LIMIT if text else CARD_LIMIT):
                 return 400, {"code": 230025, "msg": "The message content is too long."}, {}
+        if path in ("/open-apis/im/v1/files", "/open-apis/im/v1/images") and method == "POST":
+            return self._upload(path.rsplit("/", 1)[-1], body)
         if path == "/open-apis/im/v1/chats" and method == "POST":
             return 200, {**ok, "data": self._create_chat(body, query)}, {}
         if path.startswith("/open-apis/im/v1/chats/") and method == "GET":
@@ -220,9 +229,34 @@ class FakeFeishu:
                 self._chat_by_uuid[query["uuid"]] = chat_id
         return {"chat_id": chat_id, "name": self.created_chats[chat_id]["name"], "chat_mode": "group"}
 
+    def _upload(self, kind: str, body: dict) -> tuple[int, dict, dict]:
+        """im/v1/files (file_type, file_name, file) or im/v1/images (image_type, image): a key for it."""
+        part = body.get("file" if kind == "files" else "image")
+        if not isinstance(part, dict) or not part["data"]:
+            return 400, {"code": 234001, "msg": "Invalid request param: empty file"}, {}
+        key = f"{'file' if kind == 'files' else 'img'}_v3_{next(self._ids)}"
+        self.uploads[key] = {"name": body.get("file_name") or part["filename"], "type": body.get("file_type"),
+                             "data": part["data"], "kind": kind}
+        return 200, {"code": 0, "msg": "success", "data": {"file_key" if kind == "files" else "image_key": key}}, {}
+
+    def shared(self) -> list[dict]:
+        """File and image messages posted: msg_type, the upload they show (name, type, data), parent."""
+        found = []
+        for message in self.messages.values():
+            if message["msg_type"] in ("file", "image"):
+                content = json.loads(message["content"])
+                upload = self.uploads[content.get("file_key") or content.get("image_key")]
+                found.append({"msg_type": message["msg_type"], **upload, "parent_id": message["parent_id"],
+                              "chat_id": message["chat_id"]})
+        return found
+
     def _create(self, body: dict, chat_id: str, parent: str | None) -> dict:
         if body.get("uuid") in self._by_uuid:  # Feishu's idempotency: same uuid, same message
             return {"message_id": self._by_uuid[body["uuid"]], "chat_id": chat_id}
+        if body.get("msg_type") in ("file", "image"):
+            content = json.loads(body.get("content") or "{}")
+            if (content.get("file_key") or content.get("image_key")) not in self.uploads:
+                raise ValueError("feishu fake: a file message names no uploaded file")
         message_id = f"om_{next(self._ids)}"
         self.messages[message_id] = {"chat_id": chat_id, "msg_type": body["msg_type"], "content": body["content"],
                                      "parent_id": parent, "thread": bool(body.get("reply_in_thread")),

@@ -51,6 +51,9 @@ class FakeSlack:
         self.bots: dict[str, dict] = {"xoxb-test": {"team_id": "T1", "user_id": BOT_USER_ID, "bot_id": "BBOT"}}
         self.codes: dict[str, str] = {}
         self.channels: dict[str, dict] = {}  # channels the bot created: name, is_private, members
+        # files.getUploadURLExternal -> the bytes POSTed to its upload URL -> completeUploadExternal
+        self.uploads: dict[str, dict] = {}  # file id -> {"name", "length", "data", "shared"}
+        self.refuse_upload_of: set[str] = set()  # file names whose next upload (step 2) fails with a 500
         self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
         self._lost: set[str] = set()
         self._ts = itertools.count(1)
@@ -143,6 +146,14 @@ class FakeSlack:
                 self.messages.setdefault(params.get("channel"), []).append({"ts": ts, **params})
             return 200, {"ok": True, "channel": params.get("channel"), "ts": ts,
                          "message": {"text": params.get("text"), "ts": ts}}, {}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            self.uploads[file_id] = {"name": params.get("filename"), "length": int(params.get("length") or 0),
+                                     "data": None, "shared": None}
+            port = self._http.server_address[1]
+            return 200, {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{port}/upload/{file_id}"}, {}
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(params)
         if method.startswith("response/"):
             self.responses.append(params)
             return 200, {"ok": True}, {}
@@ -182,6 +193,25 @@ class FakeSlack:
                                               "profile": {"display_name": name, "real_name": name}}}, {}
         return 200, {"ok": False, "error": "unknown_method"}, {}
 
+    def _complete_upload(self, params: dict) -> tuple[int, dict, dict]:
+        """Share uploaded files in a channel (a thread): they show as one message with `files`."""
+        listed = json.loads(params.get("files") or "[]")
+        found = [self.uploads.get(f.get("id", "")) for f in listed]
+        if not listed or any(f is None or f["data"] is None for f in found):
+            return 200, {"ok": False, "error": "file_not_found"}, {}
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        files = [{"id": f["id"], "name": u["name"], "title": f.get("title")} for f, u in zip(listed, found, strict=True)]
+        for u in found:
+            u["shared"] = {"channel": params.get("channel_id"), "thread_ts": params.get("thread_ts")}
+        self.messages.setdefault(params.get("channel_id"), []).append(
+            {"ts": ts, "text": params.get("initial_comment") or "", "thread_ts": params.get("thread_ts"), "files": files})
+        return 200, {"ok": True, "files": files}, {}
+
+    def shared_files(self, channel: str) -> list[dict]:
+        """Files shared in `channel`: name, bytes, the thread they went to."""
+        return [{"name": u["name"], "data": u["data"], "thread_ts": u["shared"]["thread_ts"]}
+                for u in self.uploads.values() if u["shared"] and u["shared"]["channel"] == channel]
+
     def _history(self, method: str, params: dict) -> list[dict]:
         """Newest first; a channel's history leaves out thread replies, .replies is one thread."""
         posts = self.messages.get(params.get("channel"), [])
@@ -192,6 +222,7 @@ class FakeSlack:
             posts = [p for p in posts if not p.get("thread_ts")]
         with_metadata = params.get("include_all_metadata") in (True, "1", "true")
         return [{"type": "message", "ts": p["ts"], "text": p.get("text"),
+                 **({"files": p["files"]} if p.get("files") else {}),
                  **({"metadata": p["metadata"]} if with_metadata and p.get("metadata") else {})}
                 for p in reversed(posts) if float(p["ts"]) >= oldest]
 
@@ -208,11 +239,17 @@ class FakeSlack:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                path, _, query = self.path.partition("?")
+                if path.startswith("/upload/"):  # files upload v2, step 2: the bytes themselves
+                    return self._upload(path.removeprefix("/upload/"), body)
+                raw = body.decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
+                params.update({k: v[0] for k, v in parse_qs(query).items()})
+                self.path = path
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
                 token = token or params.get("token", "")
                 status, body, headers = fake.answer(self.path.removeprefix("/api/").lstrip("/"), params, token)
@@ -224,6 +261,25 @@ class FakeSlack:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _upload(self, file_id: str, data: bytes) -> None:
+                with fake._lock:
+                    fake.calls.append(("upload", {"file_id": file_id, "size": len(data)}))
+                    scripted = fake._failures.get("upload")
+                    failure = scripted.pop(0) if scripted else None
+                    name = (fake.uploads.get(file_id) or {}).get("name")
+                    if failure is None and name in fake.refuse_upload_of:
+                        fake.refuse_upload_of.discard(name)
+                        failure = (500, {}, {})
+                    if failure is None and file_id in fake.uploads:
+                        fake.uploads[file_id]["data"] = data
+                status = failure[0] if failure else (200 if file_id in fake.uploads else 404)
+                answer = b"OK - " + str(len(data)).encode() if status == 200 else b"failed"
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
 
             def log_message(self, *_args) -> None:
                 pass
