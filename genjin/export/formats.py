@@ -10,11 +10,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from bot.export.records import Cell, Table
 
 DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd"
@@ -43,6 +38,12 @@ def _width(text: str) -> int:
 
 
 def to_xlsx(tables: Sequence[Table], *, progress: Progress | None = None) -> bytes:
+    # Imported here: openpyxl costs a fifth of a second, which every start of the console would pay.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]  # a fresh workbook's empty sheet
     for table in tables:
