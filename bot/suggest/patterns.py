@@ -28,7 +28,7 @@ PAST = re.compile(r"已经|已发|已交|已提交|已确认|已完成|已同步
                   r"\b(?:already|yesterday|last (?:week|month|night)|earlier today|did|sent|shared|finished|"
                   r"submitted|was|were|had|have (?:sent|shared|finished|done|submitted))\b", re.IGNORECASE)
 # Refused, cancelled or not needed.
-NEGATION = re.compile(r"不用|不必|(?:^|[你就先也，,\s])别|不要|没法|不能|不会|没空|来不及|无法|不需要|甭|取消|算了|没有|不了|暂时不|先不|"
+NEGATION = re.compile(r"不用|不必|[发做交写改出赶搞弄完]不(?:出|了|完|到|动|及|成|好)|(?:^|[你就先也，,\s])别|不要|没法|不能|不会|没空|来不及|无法|不需要|甭|取消|算了|没有|不了|暂时不|先不|"
                       r"\b(?:don't|dont|do not|no need|not|won't|wont|can't|cant|cannot|never|needn't|nobody|no one)\b",
                       re.IGNORECASE)
 # If, unless, suppose: no promise and no request yet.
@@ -70,6 +70,8 @@ VERB_EN = re.compile(r"^(?:send|share|review|update|finish|submit|prepare|confir
                      r"finalize|finalise|look|circle back|follow up|set up|put together|run|test|call|post|publish|"
                      r"order|pay|transfer|have|hand in|turn in|go over|sort out|wrap up|clean up|fill|report|loop)\b",
                      re.IGNORECASE)
+# The date names a thing, not a task: "周五前提交的那版有问题".
+RELATIVE_CLAUSE = re.compile(r"^[\u4e00-\u9fff]{1,3}的")
 # Politeness and particles that are no part of the task's title.
 TITLE_NOISE = re.compile(r"^你?看(?:看|下)?(?=能|可以|是否)|^[你您]?(?:能|可以|方便)(?!力|量|源)|麻烦(?:你|您)?|请(?:你|您)?|帮忙|帮我|帮下|辛苦(?:你|您)?|劳驾|拜托|能否|能不能|可否|可不可以|"
                          r"记得|务必|一定要|需要你|你来|你负责|你这边|你那边|一下|下哈|谢谢|多谢|感谢|哈|吧|呀|啊|哦|喔|呢|"

@@ -51,8 +51,8 @@ def read(text: str, *, author_id: str, mentions: tuple[Mention, ...], now: datet
         if pattern.search(plain):
             return no(reason)
     checked = p.POLITE_FORMS.sub(" ", plain)
-    for reason, pattern in (("question", p.QUESTION_WORDS), ("past", p.PAST), ("negation", p.NEGATION),
-                            ("hypothetical", p.HYPOTHETICAL), ("hedge", p.HEDGE)):
+    for reason, pattern in (("hypothetical", p.HYPOTHETICAL), ("question", p.QUESTION_WORDS), ("past", p.PAST),
+                            ("negation", p.NEGATION), ("hedge", p.HEDGE)):
         if pattern.search(checked):
             return no(reason)
     try:
@@ -132,7 +132,7 @@ def _names_work(title: str) -> bool:
     """A task a person could be reminded of: a verb and more than the verb ("搞定" alone is not)."""
     if title[:1].isascii():
         return len(title.split()) >= 2 and p.VERB_EN.match(title) is not None
-    return len(title) >= 3 and p.VERB_ZH.search(title) is not None
+    return len(title) >= 3 and p.VERB_ZH.search(title) is not None and not p.RELATIVE_CLAUSE.match(title)
 
 
 def _tidy(task: str) -> str:
