@@ -100,6 +100,6 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
              weekly=settings.get("weekly_report_at", policy.weekly_report_at.strftime("%H:%M")),
              open_ended=t(lang, "settings.open_ended" if settings.get("open_ended", policy.allow_open_ended)
                           else "settings.deadline_required"))
-    show += suggest_strings.t(lang, "settings.show", cap=ctx.policy.suggestions_per_chat_per_day, state=suggest_strings.t(
-        lang, "settings.on" if settings.get(suggest_flow.SETTING) else "settings.off"))
+    suggesting = suggest_strings.t(lang, "settings.on" if settings.get(suggest_flow.SETTING) else "settings.off")
+    show += suggest_strings.t(lang, "settings.show", cap=policy.suggestions_per_chat_per_day, state=suggesting)
     ctx.reply(t(lang, "settings.saved", show=show) if words else show)
