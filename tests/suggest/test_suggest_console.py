@@ -133,3 +133,13 @@ def test_near_misses_get_nothing_in_a_chat_that_wants_suggestions(chat, app):
     for line in ("@pm: 改天吃饭", "@pm: 我昨天发了", "@pm: 要不要我发?", "@pm: @wang 麻烦确认一下排期",
                  "@pm: 麻烦明天下班前确认一下排期", "@pm: > @wang 麻烦明天下班前确认一下排期"):
         assert chat.run(line) == "", line
+
+
+def test_a_deadline_passed_before_the_click_makes_no_item(chat, app):
+    chat.run("@pm: /设置 建议 开")
+    chat.run("@pm: @wang 麻烦今天下午3点前确认一下排期")
+    out = chat.run(":advance 6h\n@pm click 跟进 m2")
+    assert "截止 05-11 周一 15:00 已过，没有建事项。需要的话用「/待办」重新写一个截止。" in out
+    with app.sessions() as s:
+        assert s.scalars(select(Item)).all() == []
+        assert s.scalar(select(Suggestion)).status == "dismissed"
