@@ -13,13 +13,13 @@ from bench.core import Config, Row
 
 
 def _corpus():
-    from tests.suggest.commitment_corpus import NOW, ROWS, evaluate
+    from tests.suggest.commitment_corpus import HAND, ROWS, evaluate
 
-    return NOW, ROWS, evaluate
+    return HAND, ROWS, evaluate
 
 
 def precision_and_recall(cfg: Config) -> None:
-    now, rows, evaluate = _corpus()
+    hand, rows, evaluate = _corpus()
     scores = evaluate(rows)
     size = f"{scores.rows} messages"
     cfg.add(Row("suggest a. precision", "-", size, round(100 * scores.precision, 1), "%", None, "≥ 90%",
@@ -32,6 +32,11 @@ def precision_and_recall(cfg: Config) -> None:
         s = evaluate(part)
         cfg.add(Row(f"suggest c. precision / recall, {lang}", "-", f"{s.rows} messages", round(100 * s.precision, 1),
                     "%", None, "≥ 90%", f"recall {100 * s.recall:.1f}%", met=s.precision >= 0.9))
+    # The templated rows sit near the rules' own phrasing: the hand-written ones alone say more.
+    s = evaluate(hand)
+    cfg.add(Row("suggest c. precision / recall, hand-written", "-", f"{s.rows} messages",
+                round(100 * s.precision, 1), "%", None, "≥ 90%", f"recall {100 * s.recall:.1f}%",
+                met=s.precision >= 0.9))
     seconds = 0.3 if cfg.quick else 1.0
     count, start = 0, time.perf_counter()
     while (took := time.perf_counter() - start) < seconds:
