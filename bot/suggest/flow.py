@@ -110,7 +110,7 @@ def describe(ctx: Ctx, suggestion: Suggestion) -> str:
     if suggestion.kind == "request":
         return t(ctx.lang, "line", person=f"@{person.name} " if person else "", title=suggestion.title, when=when)
     to = t(ctx.lang, "to", person="@" + person.name) if person else ""
-    return t(ctx.lang, "commitment_line", owner="", title=suggestion.title, to=to, when=when).strip()
+    return t(ctx.lang, "commitment_line", title=suggestion.title, to=to, when=when)
 
 
 def _message(ctx: Ctx, suggestion: Suggestion, *, key: str, buttons: bool, outcome: str = "") -> OutgoingMessage:
