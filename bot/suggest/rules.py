@@ -43,6 +43,8 @@ def read(text: str, *, author_id: str, mentions: tuple[Mention, ...], now: datet
     if "\n" in text or len(text) > MAX_CHARS:
         return no("too long")
     people, plain = _people(text, mentions)
+    if people is None:
+        return no("mention mid-sentence")
     if any(m.user_id == author_id for m in people):
         return no("mentions the author")
     if len(people) > 1:
@@ -79,11 +81,11 @@ def read(text: str, *, author_id: str, mentions: tuple[Mention, ...], now: datet
     return Verdict("request", "request", person, title, reading)
 
 
-def _people(text: str, mentions: tuple[Mention, ...]) -> tuple[list[Mention], str]:
+def _people(text: str, mentions: tuple[Mention, ...]) -> tuple[list[Mention] | None, str]:
     """The real people mentioned near either end, and the text without any mention.
 
     A mention inside the sentence ("把 @王五 的报价转我") is about that person, not to them: the
-    message is then left alone (returned as two people, which no rule accepts).
+    message is then left alone (None).
     """
     real = {m.user_id: m for m in mentions}
     found: list[Mention] = []
@@ -93,7 +95,7 @@ def _people(text: str, mentions: tuple[Mention, ...]) -> tuple[list[Mention], st
         before = len(_collapse(MENTION_TOKEN.sub("", text[:m.start()])))
         after = len(_collapse(MENTION_TOKEN.sub("", text[m.end():])))
         if before > NEAR_EDGE and after > NEAR_EDGE:
-            return [person, person], plain  # inside the sentence: never accepted
+            return None, plain
         if person not in found:
             found.append(person)
     return found, _collapse(plain)

@@ -65,6 +65,7 @@ def test_a_mention_of_the_author_or_of_two_people_is_left_alone():
     assert verdict("@我 周五前交报告", me).reason == "mentions the author"
     lee = Mention("u6", "李工")
     assert verdict("@王五 @李工 麻烦周五前对一下数据", WANG, lee).reason == "several people"
+    assert verdict("上次客户提的那个需求还是得麻烦 @王五 跟设计对一下，周三前给个结论", WANG).reason == "mention mid-sentence"
 
 
 def test_chatter_is_not_worth_reading_at_all():
