@@ -6,8 +6,8 @@ mention of each name in `mentions`; `label` is what a careful reader would say t
 by a date) or None. At least half the rows are near-misses: they share the words of a request or
 a promise (a person, a date, a task) but are social, past, questions, quotes, hypotheticals,
 negations, hedged, about someone else, or lack a person or a readable date. Some true requests
-and promises are phrased in ways the rules leave alone (several people, a mention mid-sentence,
-no deadline word): they count against recall, honestly.
+and promises are phrased in ways the rules leave alone (several people, "let me know", a reply
+with no subject): they count against recall, honestly.
 
 The rows are written against Monday 2026-11-16 10:00 in Asia/Shanghai (NOW). Hand-written rows
 come first; then rows built from templates over people, tasks and deadlines, stepping through
@@ -41,7 +41,7 @@ HAND: list[tuple[str, tuple[str, ...], str | None]] = [
     ("@张经理 下周一前帮忙协调一下测试环境", ("张经理",), R),
     ("@王五 辛苦明早9点前把演示账号开好", ("王五",), R),
     ("@王五 @李工 麻烦周五前对一下数据", ("王五", "李工"), R),  # two people: left alone
-    ("这个需求麻烦 @小陈 跟设计对一下，周三前给结论", ("小陈",), R),  # mention mid-sentence
+    ("这个需求麻烦 @小陈 跟设计对一下，周三前给结论", ("小陈",), R),
     ("@李工 排期的事你这边盯一下", ("李工",), N),  # no date
     # -- zh, commitments ---------------------------------------------------------------------
     ("我周五前把报价单发你", (), C),
