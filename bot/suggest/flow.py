@@ -41,7 +41,9 @@ def enabled(ctx: Ctx) -> bool:
 
 
 def consider(ctx: Ctx) -> bool:
-    """Offer a follow-up for the event's plain message when one fits; whether one was offered."""
+    """Offer a follow-up for the event's plain message when one fits. Whether the message read as a
+    request or a commitment (offered, or held back by the daily cap or an earlier offer): then it
+    was no mistyped command either."""
     event = ctx.event
     if event.is_direct or not enabled(ctx):
         return False
@@ -51,12 +53,12 @@ def consider(ctx: Ctx) -> bool:
         return False
     if _offered_today(ctx) >= ctx.policy.suggestions_per_chat_per_day:
         log.info("suggestion cap reached in %s/%s", event.platform, event.chat_id)
-        return False
+        return True
     person = upsert_user(session=ctx.session, platform=event.platform, user_id=verdict.person.user_id,
                          name=verdict.person.name) if verdict.person else None
     suggestion_id = _store(ctx, verdict, person)
     if suggestion_id is None:
-        return False  # offered before in this chat (answered or not): never again
+        return True  # offered before in this chat (answered or not): never again
     suggestion = ctx.session.get(Suggestion, suggestion_id)
     assert suggestion is not None
     ctx.post(_message(ctx, suggestion, key=message_key(suggestion), buttons=True))

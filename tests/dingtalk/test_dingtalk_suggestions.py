@@ -62,6 +62,7 @@ def test_off_by_default_it_is_an_unknown_command_as_before(app, runtime, client,
     post(client, request("msg-1"))
     deliver(app, runtime)
     assert OFFER not in fake.cards
+    assert any("没有「" in json.dumps(m, ensure_ascii=False) for m in fake.messages)
     with app.sessions() as s:
         assert s.scalars(select(Suggestion)).all() == []
 
@@ -104,3 +105,5 @@ def test_ignore_is_for_good_and_the_cap_holds(app, runtime, client, fake):
     assert len(ids) == 3  # the one ignored and two more: the cap
     offered = [track for track in fake.cards if track != OFFER]
     assert sorted(offered) == sorted(out_track_id(f"suggest:{i}") for i in ids[1:])
+    # Held back (said before, or over the cap), such a message is still no mistyped command: no reply.
+    assert not any("没有「" in json.dumps(m, ensure_ascii=False) for m in fake.messages)
