@@ -47,8 +47,12 @@ def consider(ctx: Ctx) -> bool:
     event = ctx.event
     if event.is_direct or not enabled(ctx):
         return False
-    verdict = rules.read(event.text, author_id=event.user_id, mentions=event.mentions, now=ctx.now,
-                         calendar=ctx.calendar)
+    try:
+        verdict = rules.read(event.text, author_id=event.user_id, mentions=event.mentions, now=ctx.now,
+                             calendar=ctx.calendar)
+    except Exception:  # a bug in reading plain chat must never answer it with an error
+        log.exception("suggestion rules failed on %s/%s", event.platform, event.event_id)
+        return False
     if verdict.label is None or verdict.reading is None:
         return False
     if _offered_today(ctx) >= ctx.policy.suggestions_per_chat_per_day:
