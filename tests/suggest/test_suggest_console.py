@@ -143,3 +143,15 @@ def test_a_deadline_passed_before_the_click_makes_no_item(chat, app):
     with app.sessions() as s:
         assert s.scalars(select(Item)).all() == []
         assert s.scalar(select(Suggestion)).status == "dismissed"
+
+
+def test_a_bug_in_the_rules_never_answers_plain_chat(chat, app, monkeypatch):
+    from bot.suggest import rules
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    chat.run("@pm: /设置 建议 开")
+    monkeypatch.setattr(rules, "read", broken)
+    assert chat.run(ASK) == ""
+    assert "跟进建议 开" in chat.run("@pm: /设置")  # commands still work
