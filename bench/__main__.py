@@ -33,6 +33,7 @@ FIGURES = {
     "7": "peak RSS of a process sweeping N items",
     "8": "genjin console start to first reply",
     "9": "deadline phrases read per second",
+    "suggest": "suggestions: precision and recall on the labelled set (issue 17)",
 }
 
 
@@ -148,8 +149,13 @@ def main(argv: list[str] | None = None) -> int:
         from bench import deadlines
 
         deadlines.phrases_per_second(cfg)
+    if cfg.wants("suggest"):
+        log(f"[suggest] {FIGURES['suggest']}")
+        from bench import suggest
 
-    order = {f"{k} ": i for i, k in enumerate(FIGURES)}
+        suggest.precision_and_recall(cfg)
+
+    order = {f"{k} "[:2]: i for i, k in enumerate(FIGURES)}
     backend_order = {b: i for i, b in enumerate(backends)}
     rows = sorted(cfg.rows, key=lambda r: (order.get(r.figure[:2], 99), r.figure, backend_order.get(r.backend, 9)))
     print()

@@ -29,6 +29,8 @@ from bot.policy import Policy, for_chat
 from bot.ports import ViewLinks
 from bot.projects import commands as project_commands
 from bot.retro import commands as retro_commands
+from bot.suggest import flow as suggest_flow
+from bot.suggest.rules import worth_reading
 from bot.threads import replies as thread_replies
 from storage.models import Item, ProcessedEvent
 from storage.outbox import enqueue, items_for_platform_message
@@ -99,7 +101,10 @@ def concerns_the_bot(event: IncomingEvent) -> bool:
     """Chatter, removed reactions and unrelated emoji need no record at all."""
     if event.kind in (EventKind.MESSAGE, EventKind.COMMAND):
         addressed = event.addressed_to_bot or event.is_direct or event.kind == EventKind.COMMAND
-        return grammar.split_command(event.text, addressed=addressed) is not None
+        if grammar.split_command(event.text, addressed=addressed) is not None:
+            return True
+        # A plain message that may ask someone, or promise, by a date: read where suggestions are on.
+        return event.kind == EventKind.MESSAGE and not event.is_direct and worth_reading(event.text, event.mentions)
     if event.kind == EventKind.REACTION_ADDED:
         return event.reaction in REACTIONS
     return event.kind == EventKind.BUTTON
@@ -151,7 +156,10 @@ def _apply_admitted(session: Session, event: IncomingEvent, now: datetime, polic
     except UserError as why:
         refusal = str(why)
         ctx.out.clear()
-        ctx.reply(refusal)
+        if isinstance(why, suggest_flow.PrivateRefusal):  # a click on someone else's suggestion
+            ctx.post(suggest_flow.private_refusal(ctx, refusal))
+        else:
+            ctx.reply(refusal)
     except OperationalError:
         raise  # the database, not the command, failed (lost connection, deadlock): roll back all, retry
     except Exception:
@@ -176,8 +184,12 @@ def route(ctx: Ctx) -> None:
         if (line is None or (not line.name and not typed_slash)) and thread_replies.follow_up(ctx):
             return
         if line is None:
+            suggest_flow.consider(ctx)
             return
         if not line.name:
+            # DingTalk delivers only messages that @ the bot: one that asks or promises is no typo.
+            if event.kind == EventKind.MESSAGE and suggest_flow.consider(ctx):
+                return
             near = grammar.closest(line.word)
             hint = (t(ctx.lang, "did_you_mean", word=near) if near else "") + t(ctx.lang, "hint")
             raise UserError(t(ctx.lang, "unknown", word=line.word, hint=hint))
@@ -198,6 +210,8 @@ def route(ctx: Ctx) -> None:
             _apply(ctx, action, item_commands.load_item_by_id(ctx, int(item_id)), via="button")
         elif action in proposals.BUTTON_ACTIONS and item_id.isdigit():  # its id is a proposal's
             roles.answer_button(ctx, action, int(item_id))
+        elif action in suggest_flow.BUTTON_ACTIONS and item_id.isdigit():  # its id is a suggestion's
+            suggest_flow.answer(ctx, action, int(item_id))
     # Removing a reaction undoes nothing (concerns_the_bot drops it): confirmations stand,
     # as the handbooks' sign-offs do.
 

@@ -33,6 +33,8 @@ class Policy:
     minutes_confirm_working_days: int = 1  # owners confirm their lines of meeting minutes within N working days
     # An owner asks to move a deadline at least N working days before it; later asks are marked late.
     extend_notice_working_days: int = 2
+    # Chats that turned suggestions on (/settings suggest on) get at most N "要跟进吗？" offers a day.
+    suggestions_per_chat_per_day: int = 3
     emergency_rooms: bool = False  # /emergency --room may open a coordination group ([feishu]/[slack] setting)
     email: bool = False  # [email] is configured: minutes and weekly reports also go to the chat's addresses
 

@@ -68,6 +68,7 @@ class RulesSettings(Section):
     reminder_gap_minutes: int = Field(60, ge=0)
     minutes_confirm_working_days: int = Field(1, ge=1)
     extend_notice_working_days: int = Field(2, ge=0)
+    suggestions_per_chat_per_day: int = Field(3, ge=0)  # "要跟进吗？" offers in one chat per day (issue 17)
 
 
 class ServerSettings(Section):

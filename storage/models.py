@@ -35,10 +35,11 @@ from storage.planning_models import (
     Project,
     ProjectItem,
 )
+from storage.suggestion_models import Suggestion
 
 __all__ = [
     "Base", "Chat", "DeadlineProposal", "Department", "DepartmentMember", "InboxEvent", "Issue", "IssueParty",
     "Item", "ItemDependency", "ItemEvent", "ItemRole", "MessageItem", "Milestone", "Minutes", "OutboxFile", "OutboxMessage",
     "OutboxQueue", "ProcessedEvent", "Project", "ProjectItem", "Reminder", "RetroNote", "RetroReport",
-    "SlackConversation", "SweepState", "User", "UTCDateTime",
+    "SlackConversation", "Suggestion", "SweepState", "User", "UTCDateTime",
 ]

@@ -53,6 +53,8 @@ class ConsoleSender:
             print(f"[m{outbox_id} ✎ {edit_of} · {stamp}] {render.summary(msg)}", file=self.out)
             return edit_of
         where = f"#{msg.chat_id}" if msg.chat_id else f"@{msg.user_id}"
+        if msg.extra.get("ephemeral") and msg.chat_id and msg.user_id:
+            where += f" (only @{msg.user_id})"
         print(f"[m{outbox_id} → {where} · {stamp}]", file=self.out)
         for line in render.body(msg):
             print(line, file=self.out)

@@ -100,6 +100,8 @@ class SlackSender:
             client = self.client_for(msg.chat_id or msg.user_id or "", team)
             if msg.extra.get("action") == "create_room":
                 return self._create_room(client, msg)
+            if msg.extra.get("ephemeral") and msg.chat_id and msg.user_id:
+                return self._post_ephemeral(client, msg, text, blocks)
             if edit_of:  # an edit is idempotent: no tag needed, no search
                 channel, ts = split_id(edit_of)
                 self._pace(channel)
@@ -129,6 +131,14 @@ class SlackSender:
         """The message's files, in its thread (uploads.py: once, even across retries)."""
         share_files(client, msg, channel=channel, thread=thread, since=since, maybe_sent=maybe_sent,
                     lang=self.lang, pace=self._pace)
+    def _post_ephemeral(self, client: WebClient, msg: OutgoingMessage, text: str, blocks) -> str:
+        """For one person's eyes (a suggestion, a refused click on it). Slack cannot edit an
+        ephemeral message, so an update of one is a new one; a duplicate after a lost answer
+        is seen by that person alone, so no earlier try is searched for."""
+        channel = msg.chat_id or ""
+        self._pace(channel)
+        response = client.chat_postEphemeral(channel=channel, user=msg.user_id, text=text, blocks=blocks)
+        return f"{channel}:{response.get('message_ts') or ''}"
 
     def _create_room(self, client: WebClient, msg: OutgoingMessage) -> str:
         """A private channel for the emergency, its people invited; returns the channel id.

@@ -14,11 +14,14 @@ from bot.commands.strings import t, usage
 from bot.context import Ctx, UserError
 from bot.directory import at
 from bot.email import commands as email_commands
+from bot.suggest import flow as suggest_flow
+from bot.suggest import strings as suggest_strings
 from storage.models import User
 
 DIGEST_KEYS = {"daily": "daily_digest_at", "digest": "daily_digest_at", "日报": "daily_digest_at",
                "weekly": "weekly_report_at", "周报": "weekly_report_at"}
 LANG_WORDS = {"zh": ("zh", "中文", "cn", "chinese"), "en": ("en", "英文", "english")}
+SUGGEST_KEYS = ("suggest", "suggestions", "建议", "跟进建议")
 OPEN_ENDED_KEYS = ("open-ended", "open_ended", "openended", "无截止", "不设截止")
 SWITCH = {True: ("on", "yes", "true", "允许", "可以", "开", "是"), False: ("off", "no", "false", "不允许", "关", "否")}
 
@@ -83,6 +86,11 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
             if allowed is None:
                 raise UserError(t(ctx.lang, "settings.bad_switch"))
             settings["open_ended"] = allowed
+        elif key in SUGGEST_KEYS:
+            on = next((on for on, names in SWITCH.items() if value.lower() in names), None)
+            if on is None:
+                raise UserError(suggest_strings.t(ctx.lang, "settings.bad_switch"))
+            settings[suggest_flow.SETTING] = on
         else:
             raise UserError(usage(ctx.lang, "settings"))
         ctx.chat.settings = settings
@@ -96,4 +104,6 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
              weekly=settings.get("weekly_report_at", policy.weekly_report_at.strftime("%H:%M")),
              open_ended=t(lang, "settings.open_ended" if settings.get("open_ended", policy.allow_open_ended)
                           else "settings.deadline_required"))
+    suggesting = suggest_strings.t(lang, "settings.on" if settings.get(suggest_flow.SETTING) else "settings.off")
+    show += suggest_strings.t(lang, "settings.show", cap=policy.suggestions_per_chat_per_day, state=suggesting)
     ctx.reply(t(lang, "settings.saved", show=show) if words else show)

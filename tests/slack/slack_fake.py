@@ -42,6 +42,7 @@ class FakeSlack:
         self.calls: list[tuple[str, dict]] = []
         self.acks: list[dict] = []
         self.posted: list[dict] = []  # chat.postMessage answers that succeeded: channel, ts
+        self.ephemeral: list[dict] = []  # chat.postEphemeral calls that succeeded: channel, user, message_ts
         self.names: dict[str, str] = {}
         self.closed_channels: set[str] = set()  # private channels / others' DMs the bot is not in
         self.responses: list[dict] = []  # what was posted to slash commands' response_urls
@@ -154,6 +155,10 @@ class FakeSlack:
             return 200, {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{port}/upload/{file_id}"}, {}
         if method == "files.completeUploadExternal":
             return self._complete_upload(params)
+        if method == "chat.postEphemeral":  # seen by `user` alone; Slack keeps no copy in the history
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            self.ephemeral.append({"channel": params.get("channel"), "message_ts": ts, **params})
+            return 200, {"ok": True, "message_ts": ts}, {}
         if method.startswith("response/"):
             self.responses.append(params)
             return 200, {"ok": True}, {}
