@@ -48,14 +48,10 @@ USAGE: dict[str, tuple[str, str]] = {
     ),
     "settings": (
         "/设置 [语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ... | 无截止 允许|不允许 "
-        "| 邮件 [@人] 地址 | 邮件 删除 地址]\n"
+        "| 建议 开|关 | 邮件 [@人] 地址 | 邮件 删除 地址]\n"
         "例：/设置 日报 09:00",
         "/settings [lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ... "
-        "| open-ended on|off | email [@person] ADDRESS | email remove ADDRESS]\ne.g. /settings weekly 16:30",
-        "/设置 [语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ... | 无截止 允许|不允许 | 建议 开|关]\n"
-        "例：/设置 日报 09:00",
-        "/settings [lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ... "
-        "| open-ended on|off | suggest on|off]\ne.g. /settings weekly 16:30",
+        "| open-ended on|off | suggest on|off | email [@person] ADDRESS | email remove ADDRESS]\ne.g. /settings weekly 16:30",
     ),
     "digest": ("/日报（或 /digest daily|weekly）\n例：/日报", "/digest [daily|weekly]\ne.g. /digest weekly"),
     "weekly": ("/周报\n例：/周报", "/weekly\ne.g. /weekly"),
