@@ -22,6 +22,7 @@ from bot.directory import forget_event_rows, load_event_rows, upsert_user
 from bot.events import EventKind, IncomingEvent, admit
 from bot.issues import commands as issue_commands
 from bot.items import actions, proposals
+from bot.jira import commands as jira_commands
 from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
 from bot.projects import commands as project_commands
@@ -69,6 +70,7 @@ COMMANDS: dict[str, Handler] = {
     "milestone": project_commands.cmd_milestone,
     "link": project_commands.cmd_link,
     "after": project_commands.cmd_after,
+    "jira": jira_commands.cmd_jira,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 

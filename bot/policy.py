@@ -34,6 +34,8 @@ class Policy:
     # An owner asks to move a deadline at least N working days before it; later asks are marked late.
     extend_notice_working_days: int = 2
     emergency_rooms: bool = False  # /emergency --room may open a coordination group ([feishu]/[slack] setting)
+    jira_url: str = ""  # [jira] url: linked issues are shown as links under it ("" : as bare keys)
+    jira_create: bool = False  # [jira] has an API token: /jira create may create issues
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:
