@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.context import Ctx
-from bot.events import EventKind, IncomingEvent
+from bot.events import EventKind, IncomingEvent, admit_text
 from bot.items import actions, states
 from bot.items.strings import for_policy
 from bot.items.strings import t as item_t
@@ -42,6 +42,9 @@ class StatusChange:
 def apply_change(*, session: Session, change: StatusChange, now: datetime,
                  policy_for: Callable[[str], Policy]) -> int:
     """Apply `change` to every item linked to its issue; how many there were (0: ignored, logged)."""
+    # Jira's words are data: a status or a name that reads like a mention must stay text.
+    change = replace(change, old=admit_text(change.old, ()), new=admit_text(change.new, ()),
+                     who=admit_text(change.who, ()) if change.who else None)
     links = linked_items(session, change.key)
     if not links:
         log.info("Jira event %s: no item is linked to %s; ignored", change.event_id, change.key)
