@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from storage.models import ItemEvent, JiraLink
 
-TODO = "@alice: /todo @bob 修复登录页 周五前 标准 回归通过"
+TODO = "@alice: /todo @bob 修复登录页 周五前 标准：回归通过"
 
 
 def links(app) -> list[tuple[int, str | None]]:
