@@ -18,14 +18,18 @@ PLATFORM = "jira"
 DONE_CATEGORY = "done"  # Jira's status category key for Done, Closed, Resolved…
 
 
+def _obj(value: object) -> dict:
+    """A JSON object of the body, or {} where Jira sent something else (or nothing)."""
+    return value if isinstance(value, dict) else {}
+
+
 def event_key(headers: Mapping[str, str], payload: dict) -> str:
     """The delivery's id: Jira Cloud's X-Atlassian-Webhook-Identifier (the same on every retry);
     else the changelog id with the issue and the event's time, which a redelivery repeats."""
     given = headers.get("x-atlassian-webhook-identifier", "").strip()
     if given:
         return given[:200]
-    issue = payload.get("issue") if isinstance(payload.get("issue"), dict) else {}
-    changelog = payload.get("changelog") if isinstance(payload.get("changelog"), dict) else {}
+    issue, changelog = _obj(payload.get("issue")), _obj(payload.get("changelog"))
     parts = [str(payload.get("webhookEvent", "")), str(payload.get("timestamp", "")), str(issue.get("key", "")),
              str(changelog.get("id", ""))]
     if not any(parts[1:]):  # nothing to tell two calls apart: the body itself
@@ -37,19 +41,14 @@ def parse(payload: dict, *, event_id: str) -> StatusChange | None:
     """The status change `payload` reports, or None when it reports none."""
     if not str(payload.get("webhookEvent", "")).startswith("jira:issue_updated"):
         return None
-    issue = payload.get("issue")
-    changelog = payload.get("changelog")
-    if not isinstance(issue, dict) or not isinstance(changelog, dict):
-        return None
+    issue, changelog = _obj(payload.get("issue")), _obj(payload.get("changelog"))
     key = issue_key(str(issue.get("key", "")))
     change = next((i for i in changelog.get("items") or [] if isinstance(i, dict) and i.get("field") == "status"),
                   None)
     if key is None or change is None:
         return None
-    fields = issue.get("fields") if isinstance(issue.get("fields"), dict) else {}
-    status = fields.get("status") if isinstance(fields.get("status"), dict) else {}
-    category = status.get("statusCategory") if isinstance(status.get("statusCategory"), dict) else {}
-    user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
+    status = _obj(_obj(issue.get("fields")).get("status"))
+    category, user = _obj(status.get("statusCategory")), _obj(payload.get("user"))
     return StatusChange(event_id=event_id, key=key, old=str(change.get("fromString") or ""),
                         new=str(change.get("toString") or status.get("name") or ""),
                         done=category.get("key") == DONE_CATEGORY,

@@ -72,14 +72,14 @@ def issue_created(session: Session, msg: OutgoingMessage, answer: str, now: date
     pending = link is not None and link.item_id == item.id and link.key is None
     if answer.startswith(REFUSED) or not answer:
         reason = answer.removeprefix(REFUSED) or "?"
-        if pending:
+        if pending and link is not None:
             session.delete(link)
         record(session=session, item=item, actor=None, action="jira_refused", now=now, from_status=item.status,
                note=f"{project}: {reason}", data={"project": project}, bump=False)
         text = t(lang, "create_refused", id=number, project=project, reason=reason)
     else:
         shown = browse_url(info.get("jira_url", ""), answer)
-        if pending:
+        if pending and link is not None:
             link.key, link.project = answer, None
         record(session=session, item=item, actor=None, action="jira_created", now=now, from_status=item.status,
                note=answer, data={"key": answer, "linked": pending}, bump=False)
