@@ -58,7 +58,7 @@ T: dict[str, tuple[str, str]] = {
     "e.still_creating": ("#{id} 的 Jira 问题正在 {project} 项目中创建，请稍候。",
                          "#{id}'s Jira issue is still being created in project {project}; please wait."),
     "e.nothing_to_remove": ("#{id} 没有关联 Jira 问题，无需移除。", "#{id} is not linked to Jira; nothing to remove."),
-    "e.extra": ("看不懂「{word}」。{usage}", "I don't understand \"{word}\". {usage}"),
+    "e.extra": ("看不懂「{word}」。\n{usage}", "I don't understand \"{word}\".\n{usage}"),
     "e.issue": ("#{id} 是问题/紧急事务记录，不是事项；Jira 关联只用于事项（需求和行动项）。",
                 "#{id} is an issue or emergency of the issue log, not an item; Jira links are for items "
                 "(requests and action items)."),

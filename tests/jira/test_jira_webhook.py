@@ -186,3 +186,16 @@ def test_without_a_webhook_secret_there_is_no_route(fake, tmp_path):
             assert client.post("/jira/events", content=b"{}").status_code == 404
     finally:
         app.close()
+
+
+def test_genjin_run_serves_jira_only_when_configured(fake, tmp_path):
+    from genjin.config import load_settings
+    from genjin.serve import build_runtimes
+
+    app = App(jira_settings(fake.url), db_url=f"sqlite:///{tmp_path / 'r.db'}")
+    try:
+        runner = Runner(app, clock=lambda: NOW)
+        assert [r.platform for r in build_runtimes(app.settings, runner)] == ["jira"]
+        assert build_runtimes(load_settings(None, environ={}), runner) == []
+    finally:
+        app.close()
