@@ -23,8 +23,10 @@ class FakeJira:
         self.projects = set(projects)
         self.issues: dict[str, dict] = {}  # key -> fields as created
         self.calls: list[tuple[str, str]] = []  # (method, path)
+        self.retry_after: int | None = None
         self._numbers: dict[str, int] = {}
         self._lose = False
+        self._busy: int | None = None
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
@@ -35,6 +37,10 @@ class FakeJira:
 
     def lose_answer_next(self) -> None:
         self._lose = True
+
+    def busy_next(self, seconds: int) -> None:
+        """The next create is refused with 429 and Retry-After: `seconds` (Jira's rate limit)."""
+        self._busy = seconds
 
     def creates(self) -> int:
         return sum(1 for method, path in self.calls if method == "POST" and path == "/rest/api/2/issue")
@@ -66,6 +72,10 @@ class FakeJira:
             return 404, {"errorMessages": [f"no {method} {path} here"], "errors": {}}
 
     def _create(self, body: dict) -> tuple[int, dict]:
+        if self._busy is not None:
+            self.retry_after, self._busy = self._busy, None
+            return 429, {"errorMessages": ["Rate limit exceeded."], "errors": {}}
+        self.retry_after = None
         fields = body.get("fields", {})
         project = (fields.get("project") or {}).get("key")
         if project not in self.projects:
@@ -93,6 +103,8 @@ class FakeJira:
                                              self.headers.get("Authorization", ""))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", str(fake.retry_after))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -109,3 +109,15 @@ def test_unlinking_while_creating_keeps_the_issue_unlinked_and_says_so(jira_app,
     deliver_jira(jira_app)
     assert any("was removed meanwhile, so it is not linked" in s for s in chat.deliver())
     assert link(jira_app) is None and list(fake.issues) == ["SHOP-1"]
+
+
+def test_jiras_rate_limit_is_waited_out(jira_app, fake):
+    chat = Chat(jira_app)
+    chat.say("pm", TODO)
+    chat.say("pm", "/jira create #1 SHOP")
+    fake.busy_next(120)
+    assert deliver_jira(jira_app) == 0 and fake.issues == {}
+    assert deliver_jira(jira_app, NOW + timedelta(seconds=60)) == 0  # Retry-After not over yet: not asked
+    assert fake.creates() == 1
+    assert deliver_jira(jira_app, NOW + timedelta(seconds=121)) == 1
+    assert list(fake.issues) == ["SHOP-1"] and link(jira_app) == ("SHOP-1", None)

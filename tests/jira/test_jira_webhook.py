@@ -199,3 +199,13 @@ def test_genjin_run_serves_jira_only_when_configured(fake, tmp_path):
         assert build_runtimes(load_settings(None, environ={}), runner) == []
     finally:
         app.close()
+
+
+def test_the_done_reply_speaks_the_chats_language(team):
+    app, runner, client, chat = team
+    chat.say("pm", "/settings lang en")
+    post(client, status_event("Closed", "done", changelog="31"), delivery="d-31")
+    runner.drain()
+    said = chat.deliver()[0]
+    assert said.startswith("🎉 #1 was finished in Jira (SHOP-42: Closed (by Lee Wei)); it awaits confirmation.")
+    assert "<@pm|Pat>, please check it" in said
