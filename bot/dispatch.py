@@ -24,6 +24,7 @@ from bot.events import EventKind, IncomingEvent, admit
 from bot.export import commands as export_commands
 from bot.issues import commands as issue_commands
 from bot.items import actions, proposals
+from bot.jira import commands as jira_commands
 from bot.minutes import commands as minutes_commands
 from bot.policy import Policy, for_chat
 from bot.ports import ViewLinks
@@ -77,6 +78,7 @@ COMMANDS: dict[str, Handler] = {
     "after": project_commands.cmd_after,
     "dashboard": dashboard_commands.cmd_dashboard,
     "export": export_commands.cmd_export,
+    "jira": jira_commands.cmd_jira,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 

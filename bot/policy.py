@@ -37,6 +37,8 @@ class Policy:
     suggestions_per_chat_per_day: int = 3
     emergency_rooms: bool = False  # /emergency --room may open a coordination group ([feishu]/[slack] setting)
     email: bool = False  # [email] is configured: minutes and weekly reports also go to the chat's addresses
+    jira_url: str = ""  # [jira] url: linked issues are shown as links under it ("" : as bare keys)
+    jira_create: bool = False  # [jira] has an API token: /jira create may create issues
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

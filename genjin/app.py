@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
@@ -79,6 +80,16 @@ class App:
                 return Outcome(False)
             return apply_event(session=session, event=event, now=now, policy=self.policy_for(event.platform),
                                links=self.links)
+
+    def apply_stored(self, row_id: int, apply: Callable[[Session, datetime], None], *, owner: str,
+                     now: datetime) -> Outcome | None:
+        """Apply a stored payload that is no chat event (a Jira webhook) and mark its row done,
+        in one transaction; None when the row is no longer ours."""
+        with self.sessions.begin() as session:
+            if not inbox.finish(session=session, row_id=row_id, owner=owner, now=now):
+                return None
+            apply(session, now)
+            return Outcome(True)
 
     def policy_for(self, platform: str):
         return self.policies.get(platform, self.policy)

@@ -230,6 +230,33 @@ class EmailSettings(Section):
         return bool(self.host and self.from_address)
 
 
+class JiraSettings(Section):
+    """Jira links (docs/jira.md): optional; off until `url` is set."""
+
+    url: str = ""  # https://YOUR-SITE.atlassian.net (or a Server / Data Center base URL): links to issues
+    user: str = ""  # the account /jira create acts as (Cloud: its e-mail address)
+    api_token: str = ""  # that account's API token (Server/DC: a personal access token, with user empty)
+    issue_type: str = "Task"  # the type of the issues /jira create makes
+    webhook_secret: str = ""  # POST /jira/events is served only with it, and checks every call against it
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (e.g. https://acme.atlassian.net)")
+        return value.rstrip("/")
+
+    @property
+    def can_create(self) -> bool:
+        """The API can be called: /jira create works."""
+        return bool(self.url and self.api_token)
+
+    @property
+    def configured(self) -> bool:
+        """Something to serve: the API (creating issues) or the webhook (status changes)."""
+        return bool(self.url and (self.api_token or self.webhook_secret))
+
+
 class Settings(Section):
     database_url: str = ""
     lang: Literal["zh", "en"] = "zh"
@@ -244,6 +271,7 @@ class Settings(Section):
     wecom: WeComSettings = Field(default_factory=WeComSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
+    jira: JiraSettings = Field(default_factory=JiraSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -266,10 +294,11 @@ class Settings(Section):
         # Every [rules] key is the Policy field of the same name (lists become tuples).
         rules = {name: tuple(value) if isinstance(value, list) else value
                  for name, value in r.model_dump().items()}
-        return Policy(lang=self.lang, calendar=calendar, email=self.email.configured, **rules)
+        return Policy(lang=self.lang, calendar=calendar, email=self.email.configured, **rules, jira_url=self.jira.url,
+                      jira_create=self.jira.can_create)
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web", "email")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web", "email", "jira")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.

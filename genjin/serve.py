@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from bot.dispatch import Outcome
 from bot.events import IncomingEvent
 from bot.ports import Sender
@@ -55,6 +57,9 @@ class PlatformRuntime(Protocol):
 
 
 Translate = Callable[[dict], IncomingEvent | None]
+# A stored payload that is no chat event (a Jira webhook): applied as it is, given the session of
+# the transaction that marks its row done, the payload, its event id and now.
+Apply = Callable[[Session, dict, str, datetime], None]
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Runner:
     poll_seconds: float = 1.0
     owner: str = field(default_factory=lambda: f"genjin-{uuid.uuid4().hex[:12]}")
     _translators: dict[str, Translate] = field(default_factory=dict)
+    _appliers: dict[str, Apply] = field(default_factory=dict)
     _work: threading.Event = field(default_factory=threading.Event)
     _wake: Wakeups = field(default_factory=lambda: Wakeups())  # set(): new replies may be in the outbox
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -87,6 +93,10 @@ class Runner:
     def register(self, platform: str, translate: Translate) -> None:
         """How to turn `platform`'s stored payloads into events (runs after the ack, on a worker)."""
         self._translators[platform] = translate
+
+    def register_applier(self, platform: str, apply: Apply) -> None:
+        """How to apply `platform`'s stored payloads that are no chat events (a Jira webhook)."""
+        self._appliers[platform] = apply
 
     def accept(self, *, platform: str, event_id: str, payload: dict, wake: bool = True) -> int | None:
         """Commit a verified raw payload; the transport acks only after this returns.
@@ -163,13 +173,19 @@ class Runner:
             with self.app.sessions() as session:
                 row = session.get(InboxEvent, row_id)
                 platform, event_id, payload = row.platform, row.event_id, row.payload
+            apply = self._appliers.get(platform)
             translate = self._translators.get(platform)
-            if translate is None:
+            event = None
+            if apply is not None:
+                outcome = self.app.apply_stored(row_id, lambda session, now: apply(session, payload, event_id, now),
+                                                owner=self.owner, now=self.clock())
+            elif translate is None:
                 raise LookupError(f"no transport registered for {platform!r}")
-            event = translate(payload)
-            if event is not None:
-                event = replace(event, event_id=event_id)
-            outcome = self.app.process_stored(row_id, event, owner=self.owner, now=self.clock())
+            else:
+                event = translate(payload)
+                if event is not None:
+                    event = replace(event, event_id=event_id)
+                outcome = self.app.process_stored(row_id, event, owner=self.owner, now=self.clock())
         except Exception as err:
             self._record_failure(row_id, err)
             return None
@@ -239,6 +255,10 @@ def build_runtimes(settings: Settings, runner: Runner) -> list[PlatformRuntime]:
         from adapters.wecom.runtime import WeComRuntime
 
         runtimes.append(WeComRuntime(settings.wecom, runner))
+    if settings.jira.configured:
+        from adapters.jira.runtime import JiraRuntime
+
+        runtimes.append(JiraRuntime(settings.jira, runner))
     return runtimes
 
 

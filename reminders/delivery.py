@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.events import OutgoingMessage, mention, render_mentions
 from bot.issues import rooms
+from bot.jira import create as jira_create
 from bot.ports import PermanentFailure, RetryLater, Sender
 from reminders import attachments, strings
 from storage import leases, outbox
@@ -36,7 +37,7 @@ PROCESS_ID = f"genjin-{uuid.uuid4().hex[:12]}"
 SKIP, HOLD = "skip", "hold"  # not sent now: the row is settled (its target goes on) / its target waits
 # Rows that ask the platform to do something other than post (extra["action"]): what the core
 # does with the id the platform gave back, in the transaction that records the row as sent.
-ACTIONS = {rooms.CREATE_ROOM: rooms.room_opened}
+ACTIONS = {rooms.CREATE_ROOM: rooms.room_opened, jira_create.CREATE_ISSUE: jira_create.issue_created}
 
 
 def backoff(attempts: int) -> timedelta:

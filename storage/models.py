@@ -3,6 +3,7 @@
 storage/core_models.py: chats, people, departments, items, the inbox, the outbox, reminders.
 storage/planning_models.py: minutes, RACI roles, deadline proposals, projects, milestones.
 storage/issue_models.py: the issue and conflict log, emergencies, retrospectives.
+storage/jira_models.py: items' links to Jira issues.
 Import every record from here (`from storage.models import Item, Project`).
 """
 
@@ -26,6 +27,7 @@ from storage.core_models import (
     UTCDateTime,
 )
 from storage.issue_models import Issue, IssueParty, RetroNote, RetroReport
+from storage.jira_models import JiraLink
 from storage.planning_models import (
     DeadlineProposal,
     ItemDependency,
@@ -39,7 +41,8 @@ from storage.suggestion_models import Suggestion
 
 __all__ = [
     "Base", "Chat", "DeadlineProposal", "Department", "DepartmentMember", "InboxEvent", "Issue", "IssueParty",
-    "Item", "ItemDependency", "ItemEvent", "ItemRole", "MessageItem", "Milestone", "Minutes", "OutboxFile", "OutboxMessage",
+    "Item", "ItemDependency", "ItemEvent", "ItemRole", "JiraLink", "MessageItem", "Milestone", "Minutes", "OutboxFile",
+    "OutboxMessage",
     "OutboxQueue", "ProcessedEvent", "Project", "ProjectItem", "Reminder", "RetroNote", "RetroReport",
     "SlackConversation", "Suggestion", "SweepState", "User", "UTCDateTime",
 ]

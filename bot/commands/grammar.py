@@ -51,6 +51,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "after": ("依赖", "depends", "dep"),
     "dashboard": ("看板", "仪表盘"),
     "export": ("导出", "归档", "archive"),
+    "jira": ("关联jira", "关联Jira"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

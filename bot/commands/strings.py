@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import render
+from bot.jira import strings as jira_strings
 from bot.minutes import strings as minutes_strings
 from bot.projects import strings as project_strings
 
@@ -72,7 +73,8 @@ USAGE: dict[str, tuple[str, str]] = {
     "approve": ("/同意 #编号（同意负责人的改期申请）\n例：/同意 #3", "/approve #N (a deadline change the owner asked for)\ne.g. /approve #3"),
     "decline": ("/拒绝 #编号 原因\n例：/拒绝 #3 活动日期不能动", "/decline #N REASON\ne.g. /decline #3 the launch date is fixed"),
 }
-USAGE.update(minutes_strings.USAGE)  # each domain keeps its own texts; /help lists them all
+USAGE.update(minutes_strings.USAGE)
+USAGE.update(jira_strings.USAGE)  # each domain keeps its own texts; /help lists them all
 
 SUMMARY: dict[str, tuple[str, str]] = {
     "todo": ("登记行动项", "register an action item"),
@@ -101,6 +103,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "decline": ("拒绝改期申请（❌）", "decline a deadline change (❌)"),
 }
 SUMMARY.update(minutes_strings.SUMMARY)
+SUMMARY.update(jira_strings.SUMMARY)
 
 T: dict[str, tuple[str, str]] = {
     "usage": ("用法：{usage}", "Usage: {usage}"),

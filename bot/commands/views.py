@@ -16,6 +16,7 @@ from bot.i18n import render
 from bot.items import roles
 from bot.items import strings as item_strings
 from bot.items.render import OPEN_STATUSES, history_line, item_card, summary_line
+from bot.jira import links as jira_links
 from bot.projects.joining import show_lines
 from storage.models import Item
 
@@ -111,6 +112,8 @@ def _title(ctx: Ctx, titles: list[tuple[str, str]], n: int) -> str:
 def cmd_show(ctx: Ctx, rest: str) -> None:
     item, _ = item_and_rest(ctx, rest, "show")
     history = show_lines(ctx, item) + [item_strings.t(ctx.lang, "show.history")]  # project, dependencies
+    jira = jira_links.line(ctx.session, ctx.policy, item)
+    history = ([jira] if jira else []) + history
     history += ["· " + history_line(row, lang=ctx.lang, calendar=ctx.calendar) for row in item.history]
     card = item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now, lines=tuple(history))
     ctx.reply(card=card, item_ids=(item.id,))

@@ -17,6 +17,7 @@ from bot.events import Card, OutgoingMessage
 from bot.items import roles, states
 from bot.items.render import item_card
 from bot.items.strings import RISK, for_policy, pair, status_label, t
+from bot.jira import links as jira_links
 from bot.projects.joining import waiting_on
 from storage.models import Item, ItemEvent, User
 
@@ -52,6 +53,9 @@ def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
                        id=item.number))
     if needs_standard(item):
         lines.append(t(ctx.lang, "card.need_standard", initiator=at(item.initiator), id=item.number))
+    jira = jira_links.line(ctx.session, ctx.policy, item)
+    if jira:
+        lines.append(jira)
     return tuple(lines)
 
 

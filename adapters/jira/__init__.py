@@ -1,0 +1,1 @@
+"""Jira: the webhook that brings status changes in, and the sender that creates issues."""
