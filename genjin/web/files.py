@@ -40,7 +40,8 @@ def chart_png(access: Access, request: Request) -> Response:
             from genjin.charts import weekly_chart_png
         except ImportError:
             raise Refused(404, "e.no_charts", visit.lang) from None
-        png = weekly_chart_png(visit.session, **_ids(visit.place), now=visit.now, lang=visit.lang)
+        png = weekly_chart_png(visit.session, **_ids(visit.place), now=visit.now, lang=visit.lang,
+                               policy_for=access.app.policy_for)
         return Response(png, media_type="image/png", headers=HEADERS)
 
 

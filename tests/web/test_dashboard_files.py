@@ -42,7 +42,7 @@ def made(monkeypatch):
     """Installs stand-ins for genjin.charts and genjin.export; returns the calls they received."""
     calls: list[tuple[str, dict]] = []
 
-    def weekly_chart_png(session, *, chat_id, project_id, now, lang):
+    def weekly_chart_png(session, *, chat_id, project_id, now, lang, policy_for=None):
         calls.append(("chart", {"chat_id": chat_id, "project_id": project_id, "now": now, "lang": lang}))
         return PNG
 
@@ -108,3 +108,23 @@ def test_links_never_reach_the_logs(settings):
     line = '127.0.0.1:5000 - "GET /dashboard/eyJjIjoxLCJsIjoiemgifQ.agE4IA.KR4dAr4l-By97H_JW8j/items/3?lang=zh HTTP/1.1" 200'
     assert redact(line) == '127.0.0.1:5000 - "GET /dashboard/***/items/3?lang=zh HTTP/1.1" 200'
     assert redact(f"secret is {settings.web.secret}") == "secret is ***"
+
+
+def test_the_real_chart_and_workbook_hold_the_links_records_only(app):
+    """Without stand-ins: genjin.charts draws a PNG, genjin.export writes a workbook of this scope only."""
+    import io
+
+    from openpyxl import load_workbook
+
+    path, _ = ask_link(scripted(app), ":chat ops\n@pm: /看板 项目 618")
+    web = client(app, Clock())
+    chart = web.get(f"{path}/chart.png")
+    assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG\r\n\x1a\n")
+    sheet = web.get(f"{path}/export.xlsx")
+    assert sheet.status_code == 200
+    assert "618-" in sheet.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(sheet.content))
+    items = book.worksheets[0]
+    tasks = [row for row in items.iter_rows(min_row=2, values_only=True)]
+    assert len(tasks) == 1 and "campaign page" in " ".join(str(v) for v in tasks[0] if v is not None)
+    assert items.freeze_panes == "A2"
