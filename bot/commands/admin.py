@@ -21,6 +21,9 @@ from storage.models import User
 DIGEST_KEYS = {"daily": "daily_digest_at", "digest": "daily_digest_at", "日报": "daily_digest_at",
                "weekly": "weekly_report_at", "周报": "weekly_report_at"}
 LANG_WORDS = {"zh": ("zh", "中文", "cn", "chinese"), "en": ("en", "英文", "english")}
+# The chat's own name (exports, charts and emails are named after it); platforms' events carry none.
+NAME_KEYS = ("name", "名称", "群名", "群名称")
+MAX_CHAT_NAME = 60
 SUGGEST_KEYS = ("suggest", "suggestions", "建议", "跟进建议")
 OPEN_ENDED_KEYS = ("open-ended", "open_ended", "openended", "无截止", "不设截止")
 SWITCH = {True: ("on", "yes", "true", "允许", "可以", "开", "是"), False: ("off", "no", "false", "不允许", "关", "否")}
@@ -86,6 +89,11 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
             if allowed is None:
                 raise UserError(t(ctx.lang, "settings.bad_switch"))
             settings["open_ended"] = allowed
+        elif key in NAME_KEYS:
+            name = " ".join(words[1:])
+            if not name or len(name) > MAX_CHAT_NAME or "@" in name:
+                raise UserError(t(ctx.lang, "settings.bad_name", n=MAX_CHAT_NAME))
+            ctx.chat.name = name
         elif key in SUGGEST_KEYS:
             on = next((on for on, names in SWITCH.items() if value.lower() in names), None)
             if on is None:
@@ -98,7 +106,7 @@ def cmd_settings(ctx: Ctx, rest: str) -> None:
     managers = " ".join(at(u) for u in ctx.session.scalars(select(User).where(
         User.platform == ctx.event.platform, User.user_id.in_(settings.get("managers", []))))) or "—"
     policy = ctx.policy
-    show = t(lang, "settings.show", lang=lang, timezone=settings.get("timezone", policy.calendar.timezone),
+    show = t(lang, "settings.show", name=ctx.chat.name or t(lang, "settings.no_name"), lang=lang, timezone=settings.get("timezone", policy.calendar.timezone),
              managers=managers, country=settings.get("country", policy.calendar.country) or "—",
              daily=settings.get("daily_digest_at", policy.daily_digest_at.strftime("%H:%M")),
              weekly=settings.get("weekly_report_at", policy.weekly_report_at.strftime("%H:%M")),

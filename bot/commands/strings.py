@@ -48,10 +48,10 @@ USAGE: dict[str, tuple[str, str]] = {
         "e.g. /dept Tech head @wang liaison @lee",
     ),
     "settings": (
-        "/设置 [语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ... | 无截止 允许|不允许 "
+        "/设置 [名称 群名 | 语言 zh|en | 时区 Asia/Shanghai | 国家 CN | 日报 09:30 | 周报 17:00 | 上级 @人 ... | 无截止 允许|不允许 "
         "| 建议 开|关 | 邮件 [@人] 地址 | 邮件 删除 地址]\n"
         "例：/设置 日报 09:00",
-        "/settings [lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ... "
+        "/settings [name CHAT NAME | lang zh|en | timezone Asia/Shanghai | country US | daily 09:30 | weekly 17:00 | managers @person ... "
         "| open-ended on|off | suggest on|off | email [@person] ADDRESS | email remove ADDRESS]\ne.g. /settings weekly 16:30",
     ),
     "digest": ("/日报（或 /digest daily|weekly）\n例：/日报", "/digest [daily|weekly]\ne.g. /digest weekly"),
@@ -165,12 +165,18 @@ T: dict[str, tuple[str, str]] = {
     "dept.one_head": ("每个部门只有一位负责人，请只 @ 一位。", "A department has one head; mention just one."),
     "dept.dept_as_person": ("{name} 是部门，这里需要具体的人。", "{name} is a department; a person is needed here."),
     "settings.show": (
-        "本群设置：语言 {lang}，时区 {timezone}，节假日 {country}，日报 {daily}，周报 {weekly}，周报和升级抄送 {managers}，"
+        "本群设置：名称 {name}，语言 {lang}，时区 {timezone}，节假日 {country}，日报 {daily}，周报 {weekly}，周报和升级抄送 {managers}，"
         "行动项截止时间 {open_ended}。",
-        "This chat: language {lang}, timezone {timezone}, holidays {country}, daily digest {daily}, "
+        "This chat: name {name}, language {lang}, timezone {timezone}, holidays {country}, daily digest {daily}, "
         "weekly report {weekly}, managers (weekly report, escalations) {managers}, action item deadlines {open_ended}.",
     ),
     "settings.open_ended": ("可不设", "optional"),
+    "settings.no_name": ("未设（导出和周报图表用群 ID）", "not set (exports and charts use the chat's id)"),
+    "settings.bad_name": (
+        "群名称写 1–{n} 个字，不含换行和 @，例如：/设置 名称 618大促项目群。它用于导出文件名、周报图表和邮件。",
+        "A chat name is 1–{n} characters, without line breaks or @mentions, e.g. /settings name 618 campaign. "
+        "Exports, charts and emails are named after it.",
+    ),
     "settings.deadline_required": ("必填", "required"),
     "settings.bad_switch": ("请写「允许」或「不允许」。", "Say on or off."),
     "settings.saved": ("已保存。{show}", "Saved. {show}"),
