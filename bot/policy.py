@@ -34,6 +34,7 @@ class Policy:
     # An owner asks to move a deadline at least N working days before it; later asks are marked late.
     extend_notice_working_days: int = 2
     emergency_rooms: bool = False  # /emergency --room may open a coordination group ([feishu]/[slack] setting)
+    bitable: bool = False  # /bitable may bind a Feishu chat to a Bitable table ([bitable] enabled)
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

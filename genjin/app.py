@@ -36,7 +36,7 @@ class App:
         self.policies = {
             "slack": replace(self.policy, lang=settings.slack.lang, emergency_rooms=settings.slack.emergency_rooms),
             "feishu": replace(self.policy, lang=settings.feishu.lang,
-                              emergency_rooms=settings.feishu.emergency_rooms),
+                              emergency_rooms=settings.feishu.emergency_rooms, bitable=settings.bitable.enabled),
             "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
         }
         self.engine = make_engine(db_url or settings.db_url())

@@ -125,6 +125,12 @@ class FeishuSettings(Section):
         return bool(self.app_id and self.app_secret)
 
 
+class BitableSettings(Section):
+    """Feishu Bitable (多维表格) two-way sync: /bitable link binds a chat to a table (docs/feishu.md)."""
+
+    enabled: bool = False  # needs the [feishu] app with bitable:app and drive events (docs/feishu.md)
+
+
 class DingTalkSettings(Section):
     mode: Literal["stream", "http"] = "stream"
     client_id: str = ""  # the app's Client ID (AppKey)
@@ -157,6 +163,7 @@ class Settings(Section):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     feishu: FeishuSettings = Field(default_factory=FeishuSettings)
     dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
+    bitable: BitableSettings = Field(default_factory=BitableSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -182,7 +189,7 @@ class Settings(Section):
         return Policy(lang=self.lang, calendar=calendar, **rules)
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "bitable")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.

@@ -91,7 +91,7 @@ def test_every_policy_rule_can_be_set():
     from genjin.config import RulesSettings
     # lang and calendar have sections of their own; buttons_only follows the platform, and
     # emergency_rooms its section ([feishu] / [slack] emergency_rooms).
-    settable = {f.name for f in fields(Policy)} - {"lang", "calendar", "buttons_only", "emergency_rooms"}
+    settable = {f.name for f in fields(Policy)} - {"lang", "calendar", "buttons_only", "emergency_rooms", "bitable"}
     assert settable == set(RulesSettings.model_fields)
 
 

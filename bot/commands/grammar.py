@@ -49,6 +49,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "milestone": ("里程碑", "ms"),
     "link": ("关联", "加入项目"),
     "after": ("依赖", "depends", "dep"),
+    "bitable": ("多维表格", "base"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 
