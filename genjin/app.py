@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
+from bot.bitable import sync as bitable_sync
 from bot.followup import due_index
 from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender
@@ -43,6 +44,8 @@ class App:
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
         due_index.watch(self.sessions)
+        if settings.bitable.enabled:
+            bitable_sync.watch(self.sessions)
         with self.sessions.begin() as session:  # new rules (a changed config): recompute every moment
             due_index.rebuild_if_rules_changed(session=session, rules=repr((self.policy, sorted(self.policies.items()))))
 

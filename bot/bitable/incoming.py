@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.bitable import table
+from bot.bitable import sync, table
 from bot.bitable.strings import t
 from bot.context import Ctx, UserError
 from bot.directory import at, upsert_user
@@ -62,6 +62,7 @@ def _apply_row(ctx: Ctx, record: BitableRecord, row: TableRow) -> None:
     edits = person_changes(record, values)
     if item is None or not edits:
         return
+    sync.touch(ctx.session, item)  # even if nothing here changes it: the table may need setting back
     names = {m.user_id: m.name for m in row.names}
     if ctx.event.received_at < last_change_here(item):  # a later change here wins
         actions.record(session=ctx.session, item=item, actor=ctx.actor, action="bitable_overridden", now=ctx.now,
@@ -136,7 +137,7 @@ def _change(ctx: Ctx, item: Item, field: str, value: object, names: dict[str, st
         if not isinstance(value, int | float) or not 0 <= value <= 100:
             raise UserError(t(lang, "bad_progress", id=n, value=value if value is not None else "—"))
         if int(value) != item.progress and item.status != "done":
-            actions.progress(ctx, item, int(value), reason)
+            actions.progress(ctx, item, int(value), None)
     elif field == table.STATUS_F:
         _set_status(ctx, item, str(value or ""), reason)
 
@@ -151,19 +152,19 @@ def _set_status(ctx: Ctx, item: Item, label: str, reason: str) -> None:
         raise UserError(t(ctx.lang, "reopen", id=item.number, value=label))
     if status == "in_progress":
         if item.status == "open":
-            actions.ack(ctx, item, reason)
+            actions.ack(ctx, item)
         elif item.status == "done":
             actions.reject(ctx, item, reason)
         else:
-            actions.progress(ctx, item, item.progress, reason)
+            actions.progress(ctx, item, item.progress, None)
     elif status == "blocked":
-        actions.block(ctx, item, reason, None)
+        actions.block(ctx, item, reason, None)  # a reason is required: the table gives none
     elif status == "done":
-        actions.done(ctx, item, reason)
+        actions.done(ctx, item, None)
     elif status == "confirmed":
-        actions.confirm(ctx, item, reason)
+        actions.confirm(ctx, item)
     elif status == "cancelled":
-        actions.cancel(ctx, item, reason)
+        actions.cancel(ctx, item, None)
 
 
 def _retitle(ctx: Ctx, item: Item, title: str) -> None:

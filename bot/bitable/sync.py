@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bitable import table
 from bot.bitable.strings import t
@@ -29,6 +29,25 @@ SETUP, WRITE = "bitable_setup", "bitable_write"
 CREATES_PER_ROW = 12  # their "item:record" ids must fit the outbox's 200-character platform id
 UPDATES_PER_ROW = 100  # one batch_update call (Feishu takes up to 1,000)
 SNAPSHOTS = 5  # rows written lately: an edit event that shows one of them is the echo of our write
+
+
+TOUCHED = "bitable_items"  # session.info: the items changed in this transaction, by id
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Item):
+            touch(session, obj)
+
+
+def touch(session: Session, item: Item) -> None:
+    """Have `follow` look at `item` (the flush listener does this for every changed item)."""
+    session.info.setdefault(TOUCHED, {})[id(item)] = item
+
+
+def watch(sessions: sessionmaker[Session]) -> None:
+    """Note every item a transaction changes, for `follow` (the App calls this when the sync is on)."""
+    event.listen(sessions, "before_flush", _before_flush)
 
 
 def target(link: BitableLink) -> str:
@@ -70,7 +89,7 @@ def items_of(session: Session, link: BitableLink) -> list[Item]:
 def follow(session: Session, *, now: datetime, lang: str, items: list[Item] | None = None) -> int:
     """Queue the writes the items touched in this session need (or `items`); how many rows changed."""
     session.flush()
-    touched = items if items is not None else [o for o in session.identity_map.values() if isinstance(o, Item)]
+    touched = items if items is not None else list((session.info.pop(TOUCHED, None) or {}).values())
     links = links_for(session, {i.chat_id for i in touched})
     if not links:
         return 0
