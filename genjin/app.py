@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import OperationalError
 
+from bot.bitable import sync as bitable_sync
 from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
-from bot.bitable import sync as bitable_sync
 from bot.followup import due_index
 from bot.followup.sweep import next_due, sweep
 from bot.ports import Sender

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.feishu.api import FeishuApi
+from adapters.feishu.api import FeishuApi, FeishuError
 from bot.bitable import sync
 from bot.bitable.table import FIELDS
 from bot.events import Mention, OutgoingMessage, TableEdit, TableRow
@@ -32,6 +32,9 @@ PROPERTIES: dict[str, dict] = {"number": {"formatter": "0"}, "date": {"date_form
                                "person": {"multiple": False}}
 UUID_NAMESPACE = uuid.UUID("0b6f7c1e-3f7a-4e55-8d2b-6a0c9e1f2b31")
 PAGE = 100
+# Refusals that retrying will not change: no such base or table, the app not added to the base or
+# without edit rights, the scope missing. The row is given up (logged); /bitable says so.
+REFUSED = {1254001, 1254002, 1254003, 1254004, 1254005, 1254040, 1254302, 91402, 91403, 99991672, 99991679}
 
 RecordIds = Callable[[int, list[int]], dict[int, str]]  # (link id, item ids) -> the record ids known
 
@@ -43,9 +46,12 @@ class BitableWriter:
     def send(self, msg: OutgoingMessage) -> str:
         """Carry out a SETUP or WRITE request; its answer for the outbox (see bot/bitable/sync.py)."""
         base = APP.format(app=msg.extra["app_token"], table=msg.extra["table_id"])
-        if msg.extra["action"] == sync.SETUP:
-            return self._set_up(msg, base)
-        return self._write(msg, base)
+        try:
+            return self._set_up(msg, base) if msg.extra["action"] == sync.SETUP else self._write(msg, base)
+        except FeishuError as err:
+            if err.code in REFUSED:
+                raise PermanentFailure(f"bitable {msg.extra['table_id']} refused: {err}") from None
+            raise
 
     def _set_up(self, msg: OutgoingMessage, base: str) -> str:
         """Create the fields the table lacks, then subscribe to its edits."""

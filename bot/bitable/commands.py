@@ -12,6 +12,7 @@ from bot.context import Ctx, UserError
 from bot.directory import chat_label
 from bot.projects.store import find_project
 from storage.models import BitableLink, BitableRecord, Project
+from storage.outbox import find
 
 LINK_WORDS = ("link", "bind", "绑定", "关联")
 UNLINK_WORDS = ("unlink", "unbind", "解绑", "解除绑定", "取消绑定")
@@ -104,7 +105,7 @@ def _unlink(ctx: Ctx, project: Project | None) -> None:
     if link is None:
         raise UserError(t(ctx.lang, "not_linked", scope=_scope(ctx, project)))
     table_id = link.table_id
-    ctx.session.delete(link)
+    sync.unlink(ctx.session, link)
     ctx.reply(t(ctx.lang, "unlinked", scope=_scope(ctx, project), table=table_id))
 
 
@@ -114,6 +115,8 @@ def _show(ctx: Ctx, project: Project | None) -> None:
         raise UserError(t(ctx.lang, "not_linked", scope=_scope(ctx, project)) + "\n" + usage(ctx.lang))
     n = ctx.session.scalar(select(func.count()).select_from(BitableRecord).where(
         BitableRecord.link_id == link.id, BitableRecord.record_id.is_not(None)))
-    state = t(ctx.lang, "state.ready" if link.ready_at else "state.setup")
+    setup = find(session=ctx.session, key=sync.setup_key(link))
+    failed = link.ready_at is None and setup is not None and setup.status == "failed"
+    state = t(ctx.lang, "state.ready" if link.ready_at else "state.failed" if failed else "state.setup")
     ctx.reply(t(ctx.lang, "show", scope=_scope(ctx, project), table=link.table_id, app=link.app_token, n=n,
                 state=state))

@@ -46,6 +46,10 @@ T: dict[str, tuple[str, str]] = {
              "{n} items written, {state}"),
     "state.ready": ("同步中。", "in sync."),
     "state.setup": ("正在建立字段。", "setting up its fields."),
+    "state.failed": ("无法访问这张表：请确认已把应用添加为多维表格的协作者（可编辑），且 app_token 和数据表 ID 无误；"
+                     "然后解绑再绑定（见 docs/feishu.md）。", "the table cannot be reached: check that the app was added "
+                     "to the base with edit rights and that the app_token and table id are right, then unlink and "
+                     "link again (see docs/feishu.md)."),
     "scope.chat": ("本群", "this chat"),
     "scope.project": ("项目「{name}」", "project “{name}”"),
     "unknown_sub": ("不认识「{word}」。", "“{word}” is not a /bitable subcommand."),

@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bitable import table
 from bot.bitable.strings import t
 from bot.events import OutgoingMessage
-from storage.models import BitableLink, BitableRecord, Item, ProjectItem
+from storage.models import BitableLink, BitableRecord, Item, OutboxMessage, ProjectItem
 from storage.outbox import enqueue
 
 PLATFORM = "feishu"
@@ -64,7 +64,7 @@ def _request(link: BitableLink, action: str, key: str, now: datetime, **extra: s
 def set_up(session: Session, link: BitableLink, lang: str, now: datetime) -> None:
     """Queue the request that creates the table's missing fields and subscribes to its edits."""
     enqueue(session=session, now=now, msg=_request(
-        link, SETUP, f"bitable:{link.id}:setup", now, lang=lang, chat=link.chat.chat_id,
+        link, SETUP, setup_key(link), now, lang=lang, chat=link.chat.chat_id,
         fields=json.dumps(table.FIELDS, ensure_ascii=False),
         options=json.dumps(table.options(lang), ensure_ascii=False),
         ready=t(lang, "ready", table=link.table_id)))
@@ -94,14 +94,15 @@ def follow(session: Session, *, now: datetime, lang: str, items: list[Item] | No
     if not links:
         return 0
     in_project = dict(session.execute(select(ProjectItem.item_id, ProjectItem.project_id).where(
-        ProjectItem.item_id.in_([i.id for i in touched])))) if any(lk.project_id for lk in links) else {}
+        ProjectItem.item_id.in_([i.id for i in touched]))).tuples().all()) if any(lk.project_id for lk in links) else {}
     records = {(r.link_id, r.item_id): r for r in session.scalars(select(BitableRecord).where(
         BitableRecord.link_id.in_([lk.id for lk in links]), BitableRecord.item_id.in_([i.id for i in touched])))}
     changed = 0
     for link in links:
         mine = [i for i in touched if i.chat_id == link.chat_id
                 and (link.project_id is None or in_project.get(i.id) == link.project_id)]
-        fresh, known = [], []
+        fresh: list[dict] = []
+        known: list[dict] = []
         for item in sorted(mine, key=lambda i: i.number):
             values = table.row(item, lang)
             record = records.get((link.id, item.id))
@@ -125,6 +126,19 @@ def _queue(session: Session, link: BitableLink, rows: list[dict], size: int, now
         enqueue(session=session, now=now, msg=_request(
             link, WRITE, f"bitable:{link.id}:w{link.writes}", now,
             rows=json.dumps(rows[start:start + size], ensure_ascii=False)))
+
+
+def unlink(session: Session, link: BitableLink) -> None:
+    """Forget the binding (its rows' mapping with it) and drop the writes not yet on their way."""
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.platform == PLATFORM, OutboxMessage.target == target(link), OutboxMessage.status == "pending",
+        OutboxMessage.claimed_by.is_(None)).values(status="superseded", last_error="unlinked")
+        .execution_options(synchronize_session=False))
+    session.delete(link)
+
+
+def setup_key(link: BitableLink) -> str:
+    return f"bitable:{link.id}:setup"
 
 
 def setup_done(session: Session, msg: OutgoingMessage, platform_id: str, now: datetime) -> None:
@@ -151,6 +165,7 @@ def written(session: Session, msg: OutgoingMessage, platform_id: str, now: datet
 
 def record_ids(session: Session, link_id: int, item_ids: list[int]) -> dict[int, str]:
     """The record ids known for these items of a link (what the sender updates rather than creates)."""
-    return dict(session.execute(select(BitableRecord.item_id, BitableRecord.record_id).where(
+    found = session.execute(select(BitableRecord.item_id, BitableRecord.record_id).where(
         BitableRecord.link_id == link_id, BitableRecord.item_id.in_(item_ids),
-        BitableRecord.record_id.is_not(None))).all())
+        BitableRecord.record_id.is_not(None))).tuples().all()
+    return {item_id: record_id for item_id, record_id in found if record_id}

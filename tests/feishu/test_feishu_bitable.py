@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from datetime import timedelta
 
 import pytest
 from bitable_fake import FakeBitable
@@ -17,10 +18,12 @@ with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx is
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from adapters.feishu.bitable import BitableWriter
 from bot.context import calendar_for
 from bot.items.render import history_line
 from genjin.config import load_settings
 from genjin.serve import build_asgi
+from storage import outbox
 from storage.models import BitableLink, BitableRecord, Item, OutboxMessage
 
 APP, TABLE = "bascnAPPtoken12345", "tblTable0001"
@@ -209,3 +212,67 @@ def test_a_table_is_bound_once_and_unlink_stops_the_sync(app, runtime, client, f
     assert len(fake.bitable_calls("/batch_update")) == updates
     post(client, runtime, app, fake.edit(APP, TABLE, record_id, {"进度": 80}, by="ou_lee", at_ms=MS + 1000))
     assert item(app).progress == 30
+
+
+def test_many_items_go_in_batches_and_a_project_binds_its_own_items(app, runtime, client, fake):
+    say(client, runtime, app, "ev_proj", "@_user_1 /项目 新建 官网改版")
+    for n in range(14):
+        project = " 项目 官网改版" if n < 13 else ""
+        say(client, runtime, app, f"ev_t{n}", f"@_user_1 /todo @_user_2 任务{n} by 周五{project}", lee_mentioned=True)
+    say(client, runtime, app, "ev_link", f"@_user_1 /bitable link {APP} {TABLE} project 官网改版")
+    creates = fake.bitable_calls("/batch_create")
+    assert [len(c.body["records"]) for c in creates] == [12, 1]  # 13 project items, not the 14th
+    assert sorted(cell["任务"] for cell in rows(fake).values()) == sorted(f"任务{n}" for n in range(13))
+    assert any("已将项目「官网改版」绑定到多维表格" in t and "写入 13 个事项" in t for t in texts(fake))
+    with app.sessions() as s:
+        assert s.scalar(select(BitableLink.project_id)) is not None
+        assert len([r for r in s.scalars(select(BitableRecord.record_id)) if r]) == 13
+    say(client, runtime, app, "ev_p13", "@_user_1 /进度 #15 10%", sender="ou_lee")  # outside the project
+    say(client, runtime, app, "ev_p1", "@_user_1 /进度 #2 10%", sender="ou_lee")
+    [update] = fake.bitable_calls("/batch_update")
+    assert len(update.body["records"]) == 1 and update.body["records"][0]["fields"]["进度"] == 10
+
+
+def test_writes_are_retried_through_an_outage_and_a_lost_answer_creates_no_second_row(app, runtime, client, fake):
+    say(client, runtime, app, "ev_todo", TODO, lee_mentioned=True)
+    fake.fail_next("POST", f"/open-apis/bitable/v1/apps/{APP}/tables/{TABLE}/records/batch_create", 500,
+                   {"code": 1254290, "msg": "TooManyRequest"})
+    say(client, runtime, app, "ev_link", f"@_user_1 /多维表格 绑定 {APP} {TABLE}")
+    assert rows(fake) == {}  # the write waits for its retry
+    with app.sessions() as s:
+        row = s.scalars(select(OutboxMessage).where(OutboxMessage.key == "bitable:1:w1")).one()
+        assert row.status == "pending" and row.attempts == 1
+    later = NOW + timedelta(minutes=1)
+    while app.deliver(platform="feishu", sender=runtime.sender, now=later):
+        pass
+    [record_id] = rows(fake)
+    # The same request again (as after an answer lost in a crash): Feishu's client_token makes it once.
+    with app.sessions() as s:
+        msg = outbox.from_payload(s.scalars(select(OutboxMessage.payload).where(
+            OutboxMessage.key == "bitable:1:w1")).one())
+        link_id = int(msg.extra["link"])
+    fresh = BitableWriter(runtime.api, lambda _link, _items: {})  # as if its record id was never stored
+    assert fresh.send(msg) == f"1:{record_id}" and list(rows(fake)) == [record_id]
+    assert link_id == 1
+
+
+def test_a_table_the_app_cannot_reach_is_given_up_and_bitable_says_why(app, runtime, client, fake):
+    say(client, runtime, app, "ev_todo", TODO, lee_mentioned=True)
+    say(client, runtime, app, "ev_link", f"@_user_1 /多维表格 绑定 {APP} tblOther0002")  # no such table
+    with app.sessions() as s:
+        rows_out = {o.key: o for o in s.scalars(select(OutboxMessage)) if o.target.startswith("bitable:")}
+    assert rows_out["bitable:1:setup"].status == "failed" and "1254004" in rows_out["bitable:1:setup"].last_error
+    assert rows_out["bitable:1:w1"].status == "failed"
+    say(client, runtime, app, "ev_show", "@_user_1 /多维表格")
+    assert any("无法访问这张表：请确认已把应用添加为多维表格的协作者" in t for t in texts(fake))
+    assert not [t for t in texts(fake) if "未能送达" in t or "undeliverable" in t.lower()]
+
+
+def test_unlink_drops_the_writes_still_waiting(app, runtime, client, fake):
+    say(client, runtime, app, "ev_todo", TODO, lee_mentioned=True)
+    fake.fail_next("GET", f"/open-apis/bitable/v1/apps/{APP}/tables/{TABLE}/fields", 500, {"code": 1, "msg": "x"})
+    say(client, runtime, app, "ev_link", f"@_user_1 /多维表格 绑定 {APP} {TABLE}")
+    say(client, runtime, app, "ev_unlink", "@_user_1 /多维表格 解绑")
+    while app.deliver(platform="feishu", sender=runtime.sender, now=NOW + timedelta(minutes=5)):
+        pass
+    assert rows(fake) == {} and fake.subscribed == set()
