@@ -41,6 +41,7 @@ class TableRow:
     action: str  # "record_edited" | "record_added" | "record_deleted"
     values: tuple[tuple[str, object], ...] = ()
     names: tuple[Mention, ...] = ()  # the people in person fields, with the names the table shows
+    changed: tuple[str, ...] = ()  # the fields this edit changed, when the platform says; () if unknown
 
 
 @dataclass(frozen=True)

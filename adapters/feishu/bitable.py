@@ -101,6 +101,15 @@ class BitableWriter:
             raise PermanentFailure(f"bitable created {len(made)} of {len(creates)} rows: {answer!r}"[:500])
         return ",".join(f"{r['item']}:{m.get('record_id', '')}" for r, m in zip(creates, made, strict=True))
 
+    def field_names(self, app_token: str, table_id: str) -> dict[str, str]:
+        """field id -> name, for telling which fields an edit event changed ({} when unreadable)."""
+        try:
+            return {str(f.get("field_id")): str(f.get("field_name")) for f in
+                    self._pages(f"{APP.format(app=app_token, table=table_id)}/fields")}
+        except Exception as err:  # the event is still applied, by comparing values
+            log.info("bitable %s: fields unreadable: %s", table_id, err)
+            return {}
+
     def read(self, app_token: str, table_id: str, record_id: str) -> dict | None:
         """A row's cells as they are now, by field name; None when it is gone."""
         try:
@@ -152,8 +161,10 @@ def from_cells(fields: Mapping[str, object]) -> tuple[dict[str, object], tuple[M
     return values, tuple(people)
 
 
-def table_edit(event: Mapping, records: Mapping[str, Mapping | None]) -> TableEdit:
-    """The neutral edit of a bitable_record_changed event, with each row as read back (`records`)."""
+def table_edit(event: Mapping, records: Mapping[str, Mapping | None],
+               field_names: Mapping[str, str] | None = None) -> TableEdit:
+    """The neutral edit of a bitable_record_changed event, with each row as read back (`records`);
+    `field_names` (field id -> name) names the fields each action says it changed."""
     rows = []
     for action in event.get("action_list") or []:
         if not isinstance(action, Mapping) or not action.get("record_id"):
@@ -163,8 +174,12 @@ def table_edit(event: Mapping, records: Mapping[str, Mapping | None]) -> TableEd
             rows.append(TableRow(record_id=record_id, action="record_deleted"))
             continue
         values, people = from_cells(fields)
+        ids = [v.get("field_id") for v in [*(action.get("after_value") or []), *(action.get("before_value") or [])]
+               if isinstance(v, Mapping)]
+        named = [(field_names or {}).get(str(i), "") for i in ids]
+        changed = tuple(dict.fromkeys(n for n in named if n)) if ids and all(named) else ()
         rows.append(TableRow(record_id=record_id, action=str(action.get("action") or ""),
-                             values=tuple(values.items()), names=people))
+                             values=tuple(values.items()), names=people, changed=changed))
     return TableEdit(app_token=str(event.get("file_token") or ""), table_id=str(event.get("table_id") or ""),
                      rows=tuple(rows))
 

@@ -75,11 +75,13 @@ def event_id(data: Mapping) -> str:
 def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = None,
           chat_id: str | None = None, direct: bool = False,
           reactions: Mapping[str, str] | None = None,
-          records: Mapping[str, Mapping | None] | None = None) -> IncomingEvent | None:
+          records: Mapping[str, Mapping | None] | None = None,
+          field_names: Mapping[str, str] | None = None) -> IncomingEvent | None:
     """Translate one v2 event. `chat_id` is the resolved chat of a reacted-to message
     (reaction events carry none) or of a bound Bitable table, and `direct` whether a reaction
     or click happened in a one-to-one chat with the bot (neither event says); `reactions` is
-    from `reaction_table()`; `records` the changed Bitable rows as read back (None: gone)."""
+    from `reaction_table()`; `records` the changed Bitable rows as read back (None: gone) and
+    `field_names` the table's field id -> name."""
     header, event = as_dict(data.get("header")), as_dict(data.get("event"))
     kind = event_type(data)
     base = dict(platform=PLATFORM, event_id=str(header.get("event_id") or ""),
@@ -94,7 +96,7 @@ def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = Non
     if kind == CARD_ACTION:
         return _card_action(event, base, direct)
     if kind == BITABLE_RECORD_CHANGED:
-        return _table_edit(event, base, chat_id, bot_open_id, records or {})
+        return _table_edit(event, base, chat_id, bot_open_id, records or {}, field_names)
     return None
 
 
@@ -213,9 +215,9 @@ def _card_action(event: Mapping, base: dict, direct: bool) -> IncomingEvent | No
 
 
 def _table_edit(event: Mapping, base: dict, chat_id: str | None, bot_open_id: str | None,
-                records: Mapping[str, Mapping | None]) -> IncomingEvent | None:
+                records: Mapping[str, Mapping | None], field_names: Mapping[str, str] | None) -> IncomingEvent | None:
     user = _open_id(event.get("operator_id"))
     if not chat_id or not user or user == bot_open_id:
         return None  # a table bound to no chat, or the bot's own write
     return IncomingEvent(**base, kind=EventKind.TABLE_EDIT, chat_id=chat_id, user_id=user,
-                         table_edit=table_edit(event, records))
+                         table_edit=table_edit(event, records, field_names))

@@ -182,10 +182,10 @@ class FeishuRuntime:
 
     def to_event(self, data: dict) -> IncomingEvent | None:
         """Look up what the payload lacks, then parse; enrich with the sender's name."""
-        kind, chat_id, direct, bot, records = event_type(data), None, False, None, None
+        kind, chat_id, direct, bot, records, fields = event_type(data), None, False, None, None, None
         event = as_dict(data.get("event"))
         if kind == BITABLE_RECORD_CHANGED and self.bitable is not None:
-            chat_id, records = self._table_rows(event)
+            chat_id, records, fields = self._table_rows(event)
             bot = self.settings.bot_open_id or self.names.bot_open_id()  # its own writes are no edits
         elif kind in (REACTION_CREATED, REACTION_DELETED):
             chat_id, direct = self._reaction_chat(str(event.get("message_id") or ""))
@@ -197,20 +197,22 @@ class FeishuRuntime:
             context = as_dict(event.get("context"))
             direct = self._direct(str(context.get("open_chat_id") or ""), str(context.get("open_message_id") or ""))
         event = parse(data, received_at=self.runner.clock(), bot_open_id=bot, chat_id=chat_id,
-                      direct=direct, reactions=self.reactions, records=records)
+                      direct=direct, reactions=self.reactions, records=records,
+                      field_names=fields)
         if event is not None and event.user_name is None:
             name = self.names.name(event.user_id)
             event = replace(event, user_name=name) if name else event
         return event
 
-    def _table_rows(self, event: dict) -> tuple[str | None, dict | None]:
-        """(the chat the edited table is bound to, each changed row as it reads now)."""
+    def _table_rows(self, event: dict) -> tuple[str | None, dict | None, dict | None]:
+        """(the chat the edited table is bound to, each changed row as it reads now, its field names)."""
         app_token, table_id = str(event.get("file_token") or ""), str(event.get("table_id") or "")
         chat_id = bound_chat(self.runner.app.sessions, app_token, table_id) if app_token and table_id else None
         if chat_id is None or self.bitable is None:
-            return None, None
+            return None, None, None
         ids = [str(a.get("record_id")) for a in event.get("action_list") or [] if as_dict(a).get("record_id")]
-        return chat_id, {r: self.bitable.read(app_token, table_id, r) for r in dict.fromkeys(ids)}
+        return (chat_id, {r: self.bitable.read(app_token, table_id, r) for r in dict.fromkeys(ids)},
+                self.bitable.field_names(app_token, table_id))
 
     def _direct(self, chat_id: str, message_id: str) -> bool:
         """Whether a click or reaction happened in a one-to-one chat with the bot."""

@@ -46,12 +46,15 @@ def apply_table_edit(ctx: Ctx) -> None:
         _apply_row(ctx, record, row)
 
 
-def person_changes(record: BitableRecord, values: dict[str, object]) -> dict[str, object]:
-    """The fields of the row whose value is none the bot wrote lately: a person's edit."""
-    written = record.written or {}
-    recent = written.get("recent") or []
+def person_changes(record: BitableRecord, row: TableRow) -> dict[str, object]:
+    """What a person changed: the fields the event names (or, when it names none, those holding a
+    value the bot did not write lately); nothing when the row reads as one of the bot's writes."""
+    values = dict(row.values)
+    recent = (record.written or {}).get("recent") or []
     if any(all(snap.get(k) == v for k, v in values.items() if k in snap) for snap in recent):
         return {}  # the whole row reads as one of our writes: its echo
+    if row.changed:
+        return {k: values.get(k) for k in row.changed if k in table.FIELDS}
     return {k: v for k, v in values.items()
             if k in table.FIELDS and all(snap.get(k) != v for snap in recent)}
 
@@ -59,7 +62,7 @@ def person_changes(record: BitableRecord, values: dict[str, object]) -> dict[str
 def _apply_row(ctx: Ctx, record: BitableRecord, row: TableRow) -> None:
     item = ctx.session.get(Item, record.item_id)
     values = dict(row.values)
-    edits = person_changes(record, values)
+    edits = person_changes(record, row)
     if item is None or not edits:
         return
     sync.touch(ctx.session, item)  # even if nothing here changes it: the table may need setting back

@@ -94,7 +94,7 @@ def follow(session: Session, *, now: datetime, lang: str, items: list[Item] | No
     if not links:
         return 0
     in_project = dict(session.execute(select(ProjectItem.item_id, ProjectItem.project_id).where(
-        ProjectItem.item_id.in_([i.id for i in touched]))).tuples().all()) if any(lk.project_id for lk in links) else {}
+        ProjectItem.item_id.in_([i.id for i in touched]))).all()) if any(lk.project_id for lk in links) else {}
     records = {(r.link_id, r.item_id): r for r in session.scalars(select(BitableRecord).where(
         BitableRecord.link_id.in_([lk.id for lk in links]), BitableRecord.item_id.in_([i.id for i in touched])))}
     changed = 0
@@ -167,5 +167,5 @@ def record_ids(session: Session, link_id: int, item_ids: list[int]) -> dict[int,
     """The record ids known for these items of a link (what the sender updates rather than creates)."""
     found = session.execute(select(BitableRecord.item_id, BitableRecord.record_id).where(
         BitableRecord.link_id == link_id, BitableRecord.item_id.in_(item_ids),
-        BitableRecord.record_id.is_not(None))).tuples().all()
+        BitableRecord.record_id.is_not(None))).all()
     return {item_id: record_id for item_id, record_id in found if record_id}

@@ -8,6 +8,7 @@ a table nobody created answers code 1254004.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 
 from feishu_fake import FakeFeishu
@@ -36,11 +37,16 @@ class FakeBitable(FakeFeishu):
     def edit(self, app: str, table: str, record_id: str, cells: dict, *, by: str, at_ms: int,
              event_id: str | None = None) -> dict:
         """A person edits a row in the table: change it, and return the event Feishu pushes."""
-        self.tables[(app, table)]["records"][record_id].update(cells)
-        return self.record_changed(app, table, record_id, by=by, at_ms=at_ms, event_id=event_id)
+        self.tables[(app, table)]["records"][record_id].update(self._stored(cells))
+        return self.record_changed(app, table, record_id, by=by, at_ms=at_ms, event_id=event_id, changed=cells)
 
     def record_changed(self, app: str, table: str, record_id: str, *, by: str, at_ms: int,
-                       event_id: str | None = None, action: str = "record_edited") -> dict:
+                       event_id: str | None = None, action: str = "record_edited",
+                       changed: dict | None = None) -> dict:
+        """The event: `after_value` names the changed fields by id, their values JSON-encoded."""
+        ids = {f["field_name"]: f["field_id"] for f in self.tables[(app, table)]["fields"]}
+        after = [{"field_id": ids[name], "field_value": json.dumps(value, ensure_ascii=False)}
+                 for name, value in (changed or {}).items()]
         return {"schema": "2.0", "header": {
             "event_id": event_id or f"ev_bt_{next(self._events)}_{time.monotonic_ns()}",
             "event_type": "drive.file.bitable_record_changed_v1", "create_time": str(at_ms), "token": "vtoken",
@@ -48,7 +54,7 @@ class FakeBitable(FakeFeishu):
             "event": {"file_type": "bitable", "file_token": app, "table_id": table, "revision": 7,
                       "operator_id": {"open_id": by, "union_id": "on_x", "user_id": "u_x"},
                       "action_list": [{"record_id": record_id, "action": action,
-                                       "before_value": [], "after_value": []}],
+                                       "before_value": [], "after_value": after}],
                       "subscriber_id_list": [], "update_time": at_ms // 1000}}
 
     def _answer(self, method: str, path: str, query: dict, body: dict, auth: str,

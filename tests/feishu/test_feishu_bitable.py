@@ -145,6 +145,18 @@ def test_a_table_edit_updates_the_item_with_history_and_the_usual_reply(app, run
     assert len(item(app).history) == history
 
 
+def test_a_status_set_back_in_the_table_is_a_rejection_by_the_initiator(app, runtime, client, fake):
+    record_id = linked(client, runtime, app, fake)
+    post(client, runtime, app, fake.edit(APP, TABLE, record_id, {"状态": "进行中"}, by="ou_lee", at_ms=MS))
+    post(client, runtime, app, fake.edit(APP, TABLE, record_id, {"状态": "已完成，待确认"}, by="ou_lee", at_ms=MS))
+    # "进行中" was written by the bot before; the event names the field, so it is still an edit.
+    post(client, runtime, app, fake.edit(APP, TABLE, record_id, {"状态": "进行中"}, by="ou_pm", at_ms=MS))
+    found = item(app)
+    assert [h.action for h in found.history][-3:] == ["ack", "done", "reject"]
+    assert found.status == "in_progress" and found.rework_count == 1 and found.history[-1].note == "经多维表格修改"
+    assert rows(fake)[record_id]["状态"] == "进行中" and rows(fake)[record_id]["进度"] == 0
+
+
 def test_a_forged_or_repeated_edit_event_changes_the_item_once(app, runtime, client, fake):
     record_id = linked(client, runtime, app, fake)
     event = fake.edit(APP, TABLE, record_id, {"进度": 40}, by="ou_lee", at_ms=MS, event_id="ev_same")
