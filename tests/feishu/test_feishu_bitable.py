@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -288,3 +289,20 @@ def test_unlink_drops_the_writes_still_waiting(app, runtime, client, fake):
     while app.deliver(platform="feishu", sender=runtime.sender, now=NOW + timedelta(minutes=5)):
         pass
     assert rows(fake) == {} and fake.subscribed == set()
+
+
+def test_other_platforms_are_told_it_is_feishu_only(chat):
+    out = chat.run("@pm: /多维表格 绑定 bascnAPPtoken12345 tblTable0001\n@pm: /settings lang en\n@pm: /bitable")
+    assert "多维表格同步只在飞书群里可用（本平台没有多维表格）。" in out
+    assert "Bitable sync works in Feishu chats only (this platform has no Bitable)." in out
+
+
+def test_in_english(app, runtime, client, fake):
+    app.policies["feishu"] = replace(app.policies["feishu"], lang="en")  # [feishu] lang = "en"
+    say(client, runtime, app, "ev_bad", "@_user_1 /bitable link bascnAPPtoken12345 table1")
+    say(client, runtime, app, "ev_link", f"@_user_1 /bitable link {APP} {TABLE}")
+    said = texts(fake)
+    assert any("“table1” does not look like a table id (it starts with tbl" in t for t in said)
+    assert any(t.startswith("Bound this chat to Bitable table tblTable0001") for t in said)
+    assert {"name": "in progress"} in next(f for f in fake.tables[(APP, TABLE)]["fields"]
+                                           if f["field_name"] == "状态")["property"]["options"]
