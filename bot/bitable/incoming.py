@@ -41,9 +41,12 @@ def apply_table_edit(ctx: Ctx) -> None:
     for row in edit.rows:
         record = ctx.session.scalar(select(BitableRecord).where(
             BitableRecord.link_id == link.id, BitableRecord.record_id == row.record_id))
-        if record is None or row.action != "record_edited":
-            continue  # a row someone added (not an item) or deleted: the table is theirs to arrange
-        _apply_row(ctx, record, row)
+        if record is None:
+            continue  # a row someone added: not an item (/todo makes one)
+        if row.action == "record_deleted":  # the item stays; its row is written anew at its next change
+            record.record_id, record.written = None, {}
+        elif row.action == "record_edited":
+            _apply_row(ctx, record, row)
 
 
 def person_changes(record: BitableRecord, row: TableRow) -> dict[str, object]:

@@ -73,8 +73,6 @@ T: dict[str, tuple[str, str]] = {
                    "{actor}'s edit of #{id} in the Bitable ({fields}) was older than a later change here; the later "
                    "one stands and the table was set back."),
     "reason": ("经多维表格修改", "changed in the Bitable"),
-    "unknown_row": ("多维表格里新增的行不会自动成为事项：请在群里用 /待办 登记。", "A row added in the Bitable does not "
-                    "become an item by itself: create it with /todo in the chat."),
 }
 
 

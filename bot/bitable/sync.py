@@ -106,14 +106,16 @@ def follow(session: Session, *, now: datetime, lang: str, items: list[Item] | No
         for item in sorted(mine, key=lambda i: i.number):
             values = table.row(item, lang)
             record = records.get((link.id, item.id))
-            if record is None:
+            if record is not None and (record.written or {}).get("now") == values:
+                continue
+            if record is None:  # its row is created by this write; later ones update it
                 record = BitableRecord(link_id=link.id, item_id=item.id, record_id=None, written={})
                 session.add(record)
-            elif (record.written or {}).get("now") == values:
-                continue
+                fresh.append({"item": item.id, "values": values})
+            else:  # created, or being created by a write queued before this one
+                known.append({"item": item.id, "values": values})
             recent = [values, *((record.written or {}).get("recent") or [])][:SNAPSHOTS]
             record.written, record.written_version = {"now": values, "recent": recent}, item.version
-            (known if record.record_id or record.id else fresh).append({"item": item.id, "values": values})
         _queue(session, link, fresh, CREATES_PER_ROW, now)
         _queue(session, link, known, UPDATES_PER_ROW, now)
         changed += len(fresh) + len(known)

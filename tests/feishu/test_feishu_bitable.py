@@ -306,3 +306,16 @@ def test_in_english(app, runtime, client, fake):
     assert any(t.startswith("Bound this chat to Bitable table tblTable0001") for t in said)
     assert {"name": "in progress"} in next(f for f in fake.tables[(APP, TABLE)]["fields"]
                                            if f["field_name"] == "状态")["property"]["options"]
+
+
+def test_a_row_deleted_in_the_table_is_written_again_at_the_items_next_change(app, runtime, client, fake):
+    record_id = linked(client, runtime, app, fake)
+    del rows(fake)[record_id]
+    post(client, runtime, app, fake.record_changed(APP, TABLE, record_id, by="ou_pm", at_ms=MS,
+                                                   action="record_deleted"))
+    assert rows(fake) == {} and item(app).status == "open"
+    say(client, runtime, app, "ev_p", "@_user_1 /进度 #1 20%", sender="ou_lee")
+    [(new_id, cells)] = rows(fake).items()
+    assert new_id != record_id and cells["进度"] == 20
+    with app.sessions() as s:
+        assert s.scalars(select(BitableRecord.record_id)).all() == [new_id]
