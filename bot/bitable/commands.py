@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.bitable import sync
 from bot.bitable.strings import t, usage
+from bot.commands.admin import admin_names
 from bot.context import Ctx, UserError
 from bot.directory import chat_label
 from bot.projects.store import find_project
@@ -31,13 +32,21 @@ def cmd_bitable(ctx: Ctx, rest: str) -> None:
     words = rest.split()
     verb = words[0].lower() if words else ""
     if verb in LINK_WORDS:
+        _require_admin(ctx)
         _link(ctx, words[1:])
     elif verb in UNLINK_WORDS:
+        _require_admin(ctx)
         _unlink(ctx, _project(ctx, words[1:]))
     elif not words or verb in PROJECT_WORDS:
         _show(ctx, _project(ctx, words))
     else:
         raise UserError(t(ctx.lang, "unknown_sub", word=words[0]) + "\n" + usage(ctx.lang))
+
+
+def _require_admin(ctx: Ctx) -> None:
+    """Where the chat's items are written is set-up, as /settings is: the admins decide, if any are set."""
+    if ctx.policy.admins and ctx.actor.user_id not in ctx.policy.admins:
+        raise UserError(t(ctx.lang, "admin_only", admins=admin_names(ctx)))
 
 
 def _project(ctx: Ctx, words: list[str]) -> Project | None:

@@ -25,6 +25,8 @@ T: dict[str, tuple[str, str]] = {
                   "table's URL)."),
     "bad_table": ("「{word}」不像数据表 ID（以 tbl 开头，见表格链接里的 table=）。",
                   "“{word}” does not look like a table id (it starts with tbl; see table= in the table's URL)."),
+    "admin_only": ("只有管理员 {admins} 可以绑定或解绑多维表格。", "Only the admins, {admins}, can bind or unbind a Bitable "
+                   "table."),
     "need_ids": ("请给出 app_token 和数据表 ID，或粘贴表格链接。", "Give the app_token and the table id, or paste the "
                  "table's URL."),
     "no_project": ("本群没有名为「{name}」的项目（/项目 列表）。", "This chat has no project called “{name}” (/project list)."),

@@ -16,7 +16,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.bitable import table
 from bot.bitable.strings import t
@@ -79,7 +79,7 @@ def links_for(session: Session, chat_ids: set[int]) -> list[BitableLink]:
 
 def items_of(session: Session, link: BitableLink) -> list[Item]:
     """Every item the link's table holds: the chat's, or its project's."""
-    query = select(Item).where(Item.chat_id == link.chat_id)
+    query = select(Item).where(Item.chat_id == link.chat_id).options(selectinload(Item.owner), selectinload(Item.chat))
     if link.project_id is not None:
         query = query.join(ProjectItem, ProjectItem.item_id == Item.id).where(
             ProjectItem.project_id == link.project_id)

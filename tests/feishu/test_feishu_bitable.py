@@ -319,3 +319,14 @@ def test_a_row_deleted_in_the_table_is_written_again_at_the_items_next_change(ap
     assert new_id != record_id and cells["进度"] == 20
     with app.sessions() as s:
         assert s.scalars(select(BitableRecord.record_id)).all() == [new_id]
+
+
+def test_with_admins_set_only_they_bind_a_table(app, runtime, client, fake):
+    app.policies["feishu"] = replace(app.policies["feishu"], admins=("ou_pm",))
+    say(client, runtime, app, "ev_lee", f"@_user_1 /bitable link {APP} {TABLE}", sender="ou_lee")
+    assert any(t.startswith("只有管理员") and "可以绑定或解绑多维表格" in t for t in texts(fake))
+    with app.sessions() as s:
+        assert s.scalars(select(BitableLink)).all() == []
+    say(client, runtime, app, "ev_pm", f"@_user_1 /bitable link {APP} {TABLE}", sender="ou_pm")
+    with app.sessions() as s:
+        assert len(s.scalars(select(BitableLink)).all()) == 1
