@@ -129,6 +129,7 @@ class BitableSettings(Section):
     """Feishu Bitable (多维表格) two-way sync: /bitable link binds a chat to a table (docs/feishu.md)."""
 
     enabled: bool = False  # needs the [feishu] app with bitable:app and drive events (docs/feishu.md)
+    poll_minutes: float = Field(default=0, ge=0)  # also list the tables' changed rows this often; 0: events only
 
 
 class DingTalkSettings(Section):

@@ -202,3 +202,10 @@ def bound_chat(sessions: sessionmaker[Session], app_token: str, table_id: str) -
     with sessions() as session:
         return session.scalar(select(Chat.chat_id).join(BitableLink, BitableLink.chat_id == Chat.id).where(
             BitableLink.app_token == app_token, BitableLink.table_id == table_id))
+
+
+def bound_tables(sessions: sessionmaker[Session]) -> list[tuple[str, str]]:
+    """(app_token, table_id) of every table whose fields are set up."""
+    with sessions() as session:
+        return [(a, t) for a, t in session.execute(select(BitableLink.app_token, BitableLink.table_id)
+                                                   .where(BitableLink.ready_at.is_not(None)))]

@@ -20,7 +20,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters.feishu.api import FeishuApi
-from adapters.feishu.bitable import BitableWriter, bound_chat, stored_record_ids
+from adapters.feishu.bitable import BitableWriter, bound_chat, bound_tables, stored_record_ids
+from adapters.feishu.bitable_poll import BitablePoll
 from adapters.feishu.crypto import Rejected, open_callback
 from adapters.feishu.directory import DirectorySync
 from adapters.feishu.longconn import LongConnection
@@ -87,6 +88,9 @@ class FeishuRuntime:
         bitable_on = runner.app.settings.bitable.enabled
         self.bitable = BitableWriter(self.api, stored_record_ids(runner.app.sessions)) if bitable_on else None
         self.stored = STORED | ({BITABLE_RECORD_CHANGED} if bitable_on else set())
+        poll = runner.app.settings.bitable.poll_minutes
+        self.bitable_poll = BitablePoll(self.api, tables=lambda: bound_tables(runner.app.sessions), accept=self.accept,
+                                        every_minutes=poll) if bitable_on and poll > 0 else None
         self.sender = FeishuSender(self.api, lang=settings.lang, clock=runner.clock, bitable=self.bitable,
                                    sent_at=lambda message_id: sent_at_of(runner.app.sessions, message_id))
         self.names = Names(self.api)
@@ -137,6 +141,8 @@ class FeishuRuntime:
             self.long_connection.start()
         if self.directory is not None:
             self.directory.start()
+        if self.bitable_poll is not None:
+            self.bitable_poll.start()
 
     def store_departments(self, departments: list[DirectoryDepartment]) -> int:
         """The contact directory's departments, added to those /dept keeps (one workspace: no tenant)."""
@@ -152,6 +158,8 @@ class FeishuRuntime:
             self.long_connection.stop()
         if self.directory is not None:
             self.directory.stop()
+        if self.bitable_poll is not None:
+            self.bitable_poll.stop()
 
     def close(self) -> None:
         """After delivery has stopped: release the HTTP client."""

@@ -24,6 +24,7 @@ class FakeBitable(FakeFeishu):
         self._rec = itertools.count(1)
         self._by_client_token: dict[str, list[dict]] = {}
         self._events = itertools.count(1)
+        self.modified: dict[str, tuple[int, str]] = {}  # record id -> (last modified ms, by whom)
 
     def add_table(self, app: str, table: str, fields: list[dict] | None = None) -> dict:
         """A table as a person made it: Feishu starts one with a text field (多行文本)."""
@@ -38,6 +39,7 @@ class FakeBitable(FakeFeishu):
              event_id: str | None = None) -> dict:
         """A person edits a row in the table: change it, and return the event Feishu pushes."""
         self.tables[(app, table)]["records"][record_id].update(self._stored(cells))
+        self.modified[record_id] = (at_ms, by)
         return self.record_changed(app, table, record_id, by=by, at_ms=at_ms, event_id=event_id, changed=cells)
 
     def record_changed(self, app: str, table: str, record_id: str, *, by: str, at_ms: int,
@@ -87,6 +89,7 @@ class FakeBitable(FakeFeishu):
             for row in body["records"]:
                 record_id = f"rec{next(self._rec):07d}"
                 table["records"][record_id] = self._stored(row["fields"])
+                self._touched_by_app(record_id)
                 made.append({"record_id": record_id, "fields": row["fields"]})
             if token:
                 self._by_client_token[token] = made
@@ -96,7 +99,14 @@ class FakeBitable(FakeFeishu):
                 if row["record_id"] not in table["records"]:
                     return 400, {"code": 1254043, "msg": "RecordIdNotFound"}, {}
                 table["records"][row["record_id"]].update(self._stored(row["fields"]))
+                self._touched_by_app(row["record_id"])
             return 200, {**ok, "data": {"records": body["records"]}}, {}
+        if rest == ["records"] and method == "GET":  # the list, with automatic fields
+            items = [{"record_id": rid, "fields": {k: v for k, v in cells.items() if v is not None},
+                      "last_modified_time": self.modified.get(rid, (0, ""))[0],
+                      "last_modified_by": {"id": self.modified.get(rid, (0, ""))[1]}}
+                     for rid, cells in table["records"].items()]
+            return 200, {**ok, "data": {"items": items, "has_more": False, "total": len(items)}}, {}
         if len(rest) == 2 and rest[0] == "records" and method == "GET":
             cells = table["records"].get(rest[1])
             if cells is None:
@@ -104,6 +114,11 @@ class FakeBitable(FakeFeishu):
             shown = {k: v for k, v in cells.items() if v is not None}  # Feishu leaves empty cells out
             return 200, {**ok, "data": {"record": {"record_id": rest[1], "fields": shown}}}, {}
         return 404, {"code": 404, "msg": f"fake: no route {method} {path}"}, {}
+
+    def _touched_by_app(self, record_id: str) -> None:
+        """The app's own write: modified now (after everything so far), by the bot."""
+        latest = max((stamp for stamp, _ in self.modified.values()), default=0)
+        self.modified[record_id] = (latest + 1, self.bot["open_id"])
 
     def _stored(self, cells: dict) -> dict:
         """Cells as Bitable keeps them: a person cell gains the name, text reads back as segments."""

@@ -19,7 +19,8 @@ with warnings.catch_warnings():  # starlette 1.x nudges towards httpx2; httpx is
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from adapters.feishu.bitable import BitableWriter
+from adapters.feishu.bitable import BitableWriter, bound_tables
+from adapters.feishu.bitable_poll import BitablePoll
 from bot.context import calendar_for
 from bot.items.render import history_line
 from genjin.config import load_settings
@@ -330,3 +331,21 @@ def test_with_admins_set_only_they_bind_a_table(app, runtime, client, fake):
     say(client, runtime, app, "ev_pm", f"@_user_1 /bitable link {APP} {TABLE}", sender="ou_pm")
     with app.sessions() as s:
         assert len(s.scalars(select(BitableLink)).all()) == 1
+
+
+def test_polling_brings_an_edit_whose_event_never_came_once(app, runtime, client, fake):
+    record_id = linked(client, runtime, app, fake)
+    poll = BitablePoll(runtime.api, tables=lambda: bound_tables(app.sessions), accept=runtime.accept, every_minutes=5)
+    assert poll.run_once() == 1  # the first look offers every row: ours, so nothing changes
+    runtime.runner.drain()
+    assert item(app).history[-1].action == "created"
+    fake.edit(APP, TABLE, record_id, {"进度": 35}, by="ou_lee", at_ms=MS)  # its event is lost
+    assert poll.run_once() == 1
+    runtime.runner.drain()
+    while app.deliver(platform="feishu", sender=runtime.sender, now=NOW):
+        pass
+    found = item(app)
+    assert found.progress == 35 and found.history[-1].data["via"] == "bitable"
+    poll.run_once()  # the bot's write-back is seen: its own, nothing changes
+    runtime.runner.drain()
+    assert poll.run_once() == 0 and len(item(app).history) == len(found.history)
