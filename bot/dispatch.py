@@ -14,6 +14,9 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot.bitable import commands as bitable_commands
+from bot.bitable import incoming as bitable_incoming
+from bot.bitable import sync as bitable_sync
 from bot.commands import admin, create, departments, followup, grammar, roles, views
 from bot.commands import items as item_commands
 from bot.commands.strings import t
@@ -79,6 +82,7 @@ COMMANDS: dict[str, Handler] = {
     "dashboard": dashboard_commands.cmd_dashboard,
     "export": export_commands.cmd_export,
     "jira": jira_commands.cmd_jira,
+    "bitable": bitable_commands.cmd_bitable,
 }
 COMMANDS.update(issue_commands.with_issues(COMMANDS))  # #N may name an issue: /show, /ack work on it
 
@@ -109,7 +113,7 @@ def concerns_the_bot(event: IncomingEvent) -> bool:
         return event.kind == EventKind.MESSAGE and not event.is_direct and worth_reading(event.text, event.mentions)
     if event.kind == EventKind.REACTION_ADDED:
         return event.reaction in REACTIONS
-    return event.kind == EventKind.BUTTON
+    return event.kind in (EventKind.BUTTON, EventKind.TABLE_EDIT)
 
 
 @dataclass(frozen=True)
@@ -170,9 +174,22 @@ def _apply_admitted(session: Session, event: IncomingEvent, now: datetime, polic
         refusal = t(ctx.lang, "error")
         ctx.out.clear()
         ctx.reply(refusal)
+    if ctx.policy.bitable:
+        _keep_tables_in_step(ctx)
     for msg in ctx.out:
         enqueue(session=session, msg=msg, now=now)
     return Outcome(True, refusal)
+
+
+def _keep_tables_in_step(ctx: Ctx) -> None:
+    """Queue the Bitable writes for the items this event changed (bot/bitable/sync.py)."""
+    try:
+        with ctx.session.begin_nested():
+            bitable_sync.follow(ctx.session, now=ctx.now, lang=ctx.lang)
+    except OperationalError:
+        raise
+    except Exception:  # the table falls behind; the command itself stands
+        log.exception("bitable sync after %s/%s failed", ctx.event.platform, ctx.event.event_id)
 
 
 def route(ctx: Ctx) -> None:
@@ -214,6 +231,8 @@ def route(ctx: Ctx) -> None:
             roles.answer_button(ctx, action, int(item_id))
         elif action in suggest_flow.BUTTON_ACTIONS and item_id.isdigit():  # its id is a suggestion's
             suggest_flow.answer(ctx, action, int(item_id))
+    elif event.kind == EventKind.TABLE_EDIT:
+        bitable_incoming.apply_table_edit(ctx)
     # Removing a reaction undoes nothing (concerns_the_bot drops it): confirmations stand,
     # as the handbooks' sign-offs do.
 

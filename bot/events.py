@@ -23,12 +23,32 @@ class EventKind(StrEnum):
     REACTION_ADDED = "reaction_added"
     REACTION_REMOVED = "reaction_removed"
     BUTTON = "button"  # a button on a bot message was pressed
+    TABLE_EDIT = "table_edit"  # rows of a bound Bitable table were changed (bot/bitable)
 
 
 @dataclass(frozen=True)
 class Mention:
     user_id: str
     name: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One changed row of a bound table, as it reads now: field name -> neutral value (text,
+    a person's user id, a date in epoch milliseconds, an option's label, a number)."""
+
+    record_id: str
+    action: str  # "record_edited" | "record_added" | "record_deleted"
+    values: tuple[tuple[str, object], ...] = ()
+    names: tuple[Mention, ...] = ()  # the people in person fields, with the names the table shows
+    changed: tuple[str, ...] = ()  # the fields this edit changed, when the platform says; () if unknown
+
+
+@dataclass(frozen=True)
+class TableEdit:
+    app_token: str
+    table_id: str
+    rows: tuple[TableRow, ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,7 @@ class IncomingEvent:
     # The workspace the chat belongs to (Slack team id, Feishu tenant key); None when the
     # deployment serves one workspace. Departments are kept apart per workspace.
     tenant: str | None = None
+    table_edit: TableEdit | None = None  # kind TABLE_EDIT: what changed in the table
 
 
 @dataclass(frozen=True)

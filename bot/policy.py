@@ -39,6 +39,7 @@ class Policy:
     email: bool = False  # [email] is configured: minutes and weekly reports also go to the chat's addresses
     jira_url: str = ""  # [jira] url: linked issues are shown as links under it ("" : as bare keys)
     jira_create: bool = False  # [jira] has an API token: /jira create may create issues
+    bitable: bool = False  # /bitable may bind a Feishu chat to a Bitable table ([bitable] enabled)
 
 
 def for_chat(policy: Policy, chat_settings: dict) -> Policy:

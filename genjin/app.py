@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot.bitable import sync as bitable_sync
 from bot.dispatch import Outcome, apply_event, handle_event
 from bot.events import IncomingEvent
 from bot.followup import due_index
@@ -42,7 +43,7 @@ class App:
         self.policies = {
             "slack": replace(self.policy, lang=settings.slack.lang, emergency_rooms=settings.slack.emergency_rooms),
             "feishu": replace(self.policy, lang=settings.feishu.lang,
-                              emergency_rooms=settings.feishu.emergency_rooms),
+                              emergency_rooms=settings.feishu.emergency_rooms, bitable=settings.bitable.enabled),
             "dingtalk": replace(self.policy, lang=settings.dingtalk.lang, buttons_only=True),
             "wecom": replace(self.policy, lang=settings.wecom.lang, buttons_only=True),  # no reactions either
         }
@@ -53,6 +54,8 @@ class App:
         self.sessions = session_factory(self.engine)
         due_index.watch(self.sessions)
         attachments.register(charts.SOURCE, charts.producer(self.policy_for))
+        if settings.bitable.enabled:
+            bitable_sync.watch(self.sessions)
         with self.sessions.begin() as session:  # new rules (a changed config): recompute every moment
             due_index.rebuild_if_rules_changed(session=session, rules=repr((self.policy, sorted(self.policies.items()))))
 

@@ -126,6 +126,13 @@ class FeishuSettings(Section):
         return bool(self.app_id and self.app_secret)
 
 
+class BitableSettings(Section):
+    """Feishu Bitable (多维表格) two-way sync: /bitable link binds a chat to a table (docs/feishu.md)."""
+
+    enabled: bool = False  # needs the [feishu] app with bitable:app and drive events (docs/feishu.md)
+    poll_minutes: float = Field(default=0, ge=0)  # also list the tables' changed rows this often; 0: events only
+
+
 class DingTalkSettings(Section):
     mode: Literal["stream", "http"] = "stream"
     client_id: str = ""  # the app's Client ID (AppKey)
@@ -272,6 +279,7 @@ class Settings(Section):
     web: WebSettings = Field(default_factory=WebSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
     jira: JiraSettings = Field(default_factory=JiraSettings)
+    bitable: BitableSettings = Field(default_factory=BitableSettings)
 
     def db_url(self) -> str:
         if self.database_url:
@@ -298,7 +306,8 @@ class Settings(Section):
                       jira_create=self.jira.can_create)
 
 
-SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web", "email", "jira")
+SECTIONS = ("calendar", "rules", "server", "slack", "feishu", "dingtalk", "wecom", "web", "email", "jira",
+            "bitable")
 
 
 # GENJIN_* variables that are not settings: where the settings file is, test set-up.

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bitable import sync as bitable_sync
 from bot.events import OutgoingMessage, mention, render_mentions
 from bot.issues import rooms
 from bot.jira import create as jira_create
@@ -37,7 +38,8 @@ PROCESS_ID = f"genjin-{uuid.uuid4().hex[:12]}"
 SKIP, HOLD = "skip", "hold"  # not sent now: the row is settled (its target goes on) / its target waits
 # Rows that ask the platform to do something other than post (extra["action"]): what the core
 # does with the id the platform gave back, in the transaction that records the row as sent.
-ACTIONS = {rooms.CREATE_ROOM: rooms.room_opened, jira_create.CREATE_ISSUE: jira_create.issue_created}
+ACTIONS = {rooms.CREATE_ROOM: rooms.room_opened, jira_create.CREATE_ISSUE: jira_create.issue_created,
+           bitable_sync.SETUP: bitable_sync.setup_done, bitable_sync.WRITE: bitable_sync.written}
 
 
 def backoff(attempts: int) -> timedelta:

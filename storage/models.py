@@ -4,9 +4,11 @@ storage/core_models.py: chats, people, departments, items, the inbox, the outbox
 storage/planning_models.py: minutes, RACI roles, deadline proposals, projects, milestones.
 storage/issue_models.py: the issue and conflict log, emergencies, retrospectives.
 storage/jira_models.py: items' links to Jira issues.
+storage/bitable_models.py: the Feishu Bitable sync (bound tables, item rows).
 Import every record from here (`from storage.models import Item, Project`).
 """
 
+from storage.bitable_models import BitableLink, BitableRecord
 from storage.core_models import (
     Base,
     Chat,
@@ -40,6 +42,7 @@ from storage.planning_models import (
 from storage.suggestion_models import Suggestion
 
 __all__ = [
+    "BitableLink", "BitableRecord",
     "Base", "Chat", "DeadlineProposal", "Department", "DepartmentMember", "InboxEvent", "Issue", "IssueParty",
     "Item", "ItemDependency", "ItemEvent", "ItemRole", "JiraLink", "MessageItem", "Milestone", "Minutes", "OutboxFile",
     "OutboxMessage",

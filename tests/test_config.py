@@ -92,9 +92,9 @@ def test_every_policy_rule_can_be_set():
     from genjin.config import RulesSettings
     # lang and calendar have sections of their own; buttons_only follows the platform, and
     # emergency_rooms its section ([feishu] / [slack] emergency_rooms); email is on when [email] is configured;
-    # jira_url and jira_create come from [jira].
+    # jira_url and jira_create come from [jira]; bitable from [bitable].
     settable = {f.name for f in fields(Policy)} - {"lang", "calendar", "buttons_only", "emergency_rooms", "email",
-                                                 "jira_url", "jira_create"}
+                                                 "jira_url", "jira_create", "bitable"}
     assert settable == set(RulesSettings.model_fields)
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from adapters.feishu.bitable import table_edit
 from bot.events import INERT_AT, EventKind, IncomingEvent, Mention, mention
 
 PLATFORM = "feishu"
@@ -18,6 +19,7 @@ MESSAGE = "im.message.receive_v1"
 REACTION_CREATED = "im.message.reaction.created_v1"
 REACTION_DELETED = "im.message.reaction.deleted_v1"
 CARD_ACTION = "card.action.trigger"
+BITABLE_RECORD_CHANGED = "drive.file.bitable_record_changed_v1"
 BUTTON_KEY = "genjin"  # the key under which render.py stores a Button.value in the card
 
 # Feishu emoji_type -> the core's neutral emoji. Settings may add or override names.
@@ -72,10 +74,14 @@ def event_id(data: Mapping) -> str:
 
 def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = None,
           chat_id: str | None = None, direct: bool = False,
-          reactions: Mapping[str, str] | None = None) -> IncomingEvent | None:
+          reactions: Mapping[str, str] | None = None,
+          records: Mapping[str, Mapping | None] | None = None,
+          field_names: Mapping[str, str] | None = None) -> IncomingEvent | None:
     """Translate one v2 event. `chat_id` is the resolved chat of a reacted-to message
-    (reaction events carry none) and `direct` whether a reaction or click happened in a
-    one-to-one chat with the bot (neither event says); `reactions` is from `reaction_table()`."""
+    (reaction events carry none) or of a bound Bitable table, and `direct` whether a reaction
+    or click happened in a one-to-one chat with the bot (neither event says); `reactions` is
+    from `reaction_table()`; `records` the changed Bitable rows as read back (None: gone) and
+    `field_names` the table's field id -> name."""
     header, event = as_dict(data.get("header")), as_dict(data.get("event"))
     kind = event_type(data)
     base = dict(platform=PLATFORM, event_id=str(header.get("event_id") or ""),
@@ -89,6 +95,8 @@ def parse(data: Mapping, *, received_at: datetime, bot_open_id: str | None = Non
                          reactions if reactions is not None else reaction_table())
     if kind == CARD_ACTION:
         return _card_action(event, base, direct)
+    if kind == BITABLE_RECORD_CHANGED:
+        return _table_edit(event, base, chat_id, bot_open_id, records or {}, field_names)
     return None
 
 
@@ -206,3 +214,12 @@ def _card_action(event: Mapping, base: dict, direct: bool) -> IncomingEvent | No
         **base, kind=EventKind.BUTTON, chat_id=str(chat), user_id=user, button_value=value,
         target_message_id=context.get("open_message_id") or None, is_direct=direct,
     )
+
+
+def _table_edit(event: Mapping, base: dict, chat_id: str | None, bot_open_id: str | None,
+                records: Mapping[str, Mapping | None], field_names: Mapping[str, str] | None) -> IncomingEvent | None:
+    user = _open_id(event.get("operator_id"))
+    if not chat_id or not user or user == bot_open_id:
+        return None  # a table bound to no chat, or the bot's own write
+    return IncomingEvent(**base, kind=EventKind.TABLE_EDIT, chat_id=chat_id, user_id=user,
+                         table_edit=table_edit(event, records, field_names))

@@ -20,12 +20,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters.feishu.api import FeishuApi
+from adapters.feishu.bitable import BitableWriter, bound_chat, bound_tables, stored_record_ids
+from adapters.feishu.bitable_poll import BitablePoll
 from adapters.feishu.crypto import Rejected, open_callback
 from adapters.feishu.directory import DirectorySync
 from adapters.feishu.longconn import LongConnection
 from adapters.feishu.lookup import ChatModes, chat_of_message, sent_at_of
 from adapters.feishu.names import Names
 from adapters.feishu.parse import (
+    BITABLE_RECORD_CHANGED,
     CARD_ACTION,
     MESSAGE,
     PLATFORM,
@@ -82,7 +85,13 @@ class FeishuRuntime:
     def __init__(self, settings: FeishuSettings, runner: Runner) -> None:
         self.settings, self.runner = settings, runner
         self.api = FeishuApi(domain=settings.domain, app_id=settings.app_id, app_secret=settings.app_secret)
-        self.sender = FeishuSender(self.api, lang=settings.lang, clock=runner.clock,
+        bitable_on = runner.app.settings.bitable.enabled
+        self.bitable = BitableWriter(self.api, stored_record_ids(runner.app.sessions)) if bitable_on else None
+        self.stored = STORED | ({BITABLE_RECORD_CHANGED} if bitable_on else set())
+        poll = runner.app.settings.bitable.poll_minutes
+        self.bitable_poll = BitablePoll(self.api, tables=lambda: bound_tables(runner.app.sessions), accept=self.accept,
+                                        every_minutes=poll) if bitable_on and poll > 0 else None
+        self.sender = FeishuSender(self.api, lang=settings.lang, clock=runner.clock, bitable=self.bitable,
                                    sent_at=lambda message_id: sent_at_of(runner.app.sessions, message_id))
         self.names = Names(self.api)
         self.chats = ChatModes(self.api)
@@ -132,6 +141,8 @@ class FeishuRuntime:
             self.long_connection.start()
         if self.directory is not None:
             self.directory.start()
+        if self.bitable_poll is not None:
+            self.bitable_poll.start()
 
     def store_departments(self, departments: list[DirectoryDepartment]) -> int:
         """The contact directory's departments, added to those /dept keeps (one workspace: no tenant)."""
@@ -147,6 +158,8 @@ class FeishuRuntime:
             self.long_connection.stop()
         if self.directory is not None:
             self.directory.stop()
+        if self.bitable_poll is not None:
+            self.bitable_poll.stop()
 
     def close(self) -> None:
         """After delivery has stopped: release the HTTP client."""
@@ -160,7 +173,7 @@ class FeishuRuntime:
         then not acknowledge.
         """
         kind, key = event_type(data), event_id(data)
-        if kind not in STORED or not key:
+        if kind not in self.stored or not key:
             return None
         click = kind == CARD_ACTION
         row = self.runner.accept(platform=PLATFORM, event_id=key, payload=data, wake=not click)
@@ -177,9 +190,12 @@ class FeishuRuntime:
 
     def to_event(self, data: dict) -> IncomingEvent | None:
         """Look up what the payload lacks, then parse; enrich with the sender's name."""
-        kind, chat_id, direct, bot = event_type(data), None, False, None
+        kind, chat_id, direct, bot, records, fields = event_type(data), None, False, None, None, None
         event = as_dict(data.get("event"))
-        if kind in (REACTION_CREATED, REACTION_DELETED):
+        if kind == BITABLE_RECORD_CHANGED and self.bitable is not None:
+            chat_id, records, fields = self._table_rows(event)
+            bot = self.settings.bot_open_id or self.names.bot_open_id()  # its own writes are no edits
+        elif kind in (REACTION_CREATED, REACTION_DELETED):
             chat_id, direct = self._reaction_chat(str(event.get("message_id") or ""))
         elif kind == MESSAGE:
             bot = self.settings.bot_open_id or self.names.bot_open_id()
@@ -189,11 +205,22 @@ class FeishuRuntime:
             context = as_dict(event.get("context"))
             direct = self._direct(str(context.get("open_chat_id") or ""), str(context.get("open_message_id") or ""))
         event = parse(data, received_at=self.runner.clock(), bot_open_id=bot, chat_id=chat_id,
-                      direct=direct, reactions=self.reactions)
+                      direct=direct, reactions=self.reactions, records=records,
+                      field_names=fields)
         if event is not None and event.user_name is None:
             name = self.names.name(event.user_id)
             event = replace(event, user_name=name) if name else event
         return event
+
+    def _table_rows(self, event: dict) -> tuple[str | None, dict | None, dict | None]:
+        """(the chat the edited table is bound to, each changed row as it reads now, its field names)."""
+        app_token, table_id = str(event.get("file_token") or ""), str(event.get("table_id") or "")
+        chat_id = bound_chat(self.runner.app.sessions, app_token, table_id) if app_token and table_id else None
+        if chat_id is None or self.bitable is None:
+            return None, None, None
+        ids = [str(a.get("record_id")) for a in event.get("action_list") or [] if as_dict(a).get("record_id")]
+        return (chat_id, {r: self.bitable.read(app_token, table_id, r) for r in dict.fromkeys(ids)},
+                self.bitable.field_names(app_token, table_id))
 
     def _direct(self, chat_id: str, message_id: str) -> bool:
         """Whether a click or reaction happened in a one-to-one chat with the bot."""

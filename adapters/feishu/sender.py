@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.feishu import split
 from adapters.feishu.api import FeishuApi
+from adapters.feishu.bitable import BitableWriter
 from adapters.feishu.uploads import share_files
+from bot.bitable import sync as bitable_sync
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure
 
@@ -71,8 +73,9 @@ class Pacer:
 class FeishuSender:
     def __init__(self, api: FeishuApi, *, pacer: Pacer | None = None, lang: str = "zh",
                  sent_at: Callable[[str], datetime | None] = lambda _id: None,
-                 clock: Callable[[], datetime] = wall_clock) -> None:
+                 clock: Callable[[], datetime] = wall_clock, bitable: BitableWriter | None = None) -> None:
         self.api, self.lang, self.sent_at, self.clock = api, lang, sent_at, clock
+        self.bitable = bitable
         self.pacer = pacer or Pacer()
 
     def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
@@ -87,6 +90,13 @@ class FeishuSender:
         """
         if msg.extra.get("action") == "create_room":
             return self._create_room(msg)
+        if msg.extra.get("action") in (bitable_sync.SETUP, bitable_sync.WRITE):
+            if self.bitable is None:
+                raise PermanentFailure(f"{msg.key}: the Bitable sync is not set up ([bitable] enabled)")
+            self.pacer.wait(msg.chat_id or "bitable")
+            return self.bitable.send(msg)
+        if (msg.chat_id or "").startswith("bitable:"):  # a table's queue (a lost-write notice): no chat
+            raise PermanentFailure(f"{msg.key}: {msg.chat_id} is a table, not a chat")
         if edit_of:
             sent = self.sent_at(edit_of)
             if sent is None or self._age(sent) < UPDATE_WINDOW:

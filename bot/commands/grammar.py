@@ -52,6 +52,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "dashboard": ("看板", "仪表盘"),
     "export": ("导出", "归档", "archive"),
     "jira": ("关联jira", "关联Jira"),
+    "bitable": ("多维表格", "base"),
 }
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 

@@ -218,11 +218,12 @@ def usage(lang: str, name: str) -> str:
 
 
 # The issue log, retrospectives and projects keep their texts in their own domains; /help lists them too.
+from bot.bitable import strings as _bitable  # noqa: E402
 from bot.export import strings as _export  # noqa: E402
 from bot.issues import strings as _issues  # noqa: E402
 from bot.retro import strings as _retro  # noqa: E402
 
-for _domain in (_issues, _retro, project_strings, _export):
+for _domain in (_issues, _retro, project_strings, _export, _bitable):
     USAGE.update(_domain.USAGE)
     SUMMARY.update(_domain.SUMMARY)
 

@@ -126,4 +126,6 @@ def history_line(row: ItemEvent, *, lang: str, calendar: WorkCalendar) -> str:
     note = _history_note(row, lang=lang, calendar=calendar)
     if note:
         parts.append(note)
+    if (row.data or {}).get("via") == "bitable":
+        parts.append(t(lang, "h.via_bitable"))
     return " · ".join(parts)

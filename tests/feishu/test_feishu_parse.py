@@ -64,3 +64,23 @@ def test_a_thumbs_up_acknowledges_rather_than_confirms():
     case = copy.deepcopy(load("reaction_created"))
     case["payload"]["event"]["reaction_type"]["emoji_type"] = "THUMBSUP"
     assert _parse(case).reaction == "👀"
+
+
+def test_a_bitable_edit_reads_each_row_as_neutral_values():
+    event = _parse(load("bitable_record_changed"))
+    edit = event.table_edit
+    assert (edit.app_token, edit.table_id) == ("bascnAPPtoken12345", "tblTable0001")
+    edited, deleted = edit.rows
+    assert edited.record_id == "recuMcQNcB" and edited.action == "record_edited"
+    assert dict(edited.values) == {"任务": "写活动页（终稿）", "负责人": "ou_lee", "截止": 1778839200000, "状态": "进行中",
+                                   "进度": 60, "完成标准": "", "风险": "", "链接": "https://applink.feishu.cn/client/chat/"
+                                   "open?openChatId=oc_group"}
+    assert [(m.user_id, m.name) for m in edited.names] == [("ou_lee", "李雷")]
+    assert deleted.record_id == "recGone0001" and deleted.action == "record_deleted" and deleted.values == ()
+
+
+def test_a_bitable_edit_by_the_bot_itself_or_of_an_unbound_table_is_nothing():
+    case = copy.deepcopy(load("bitable_record_changed"))
+    assert _parse(case, bot_open_id="ou_pm") is None  # the bot's own write
+    case["context"]["chat_id"] = None
+    assert _parse(case) is None
