@@ -1,7 +1,7 @@
 """Jira links: an item's Jira issue, linked by hand or created by the bot
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-05
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019'
-down_revision = '0018'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

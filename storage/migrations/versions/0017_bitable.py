@@ -1,7 +1,7 @@
 """Feishu Bitable sync: bound tables and the row of each item
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-05
 
 bitable_links: a chat (or one of its projects) bound to a Bitable table (/bitable link).
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0018'
-down_revision = '0017'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Suggestions: follow-ups noticed in plain chat, offered once to their author
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-05
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0021'
-down_revision = '0020'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
