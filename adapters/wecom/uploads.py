@@ -15,9 +15,10 @@ Idempotency: WeCom's messages carry no idempotency key, a webhook answers with n
 neither can be looked up. The sender remembers, in this process, the text already posted and
 the files already sent for an outbox key, so a retry after a partial success (an upload failed)
 sends only what is missing. A failure here is raised as `FilesPending` (never RetryLater /
-PermanentFailure, which would tell delivery that nothing was posted). After a restart between
-the text and its files, the retry posts the text again: to a person WeCom drops it (the retry
-asks for its duplicate check, half an hour), but through a webhook or an app chat it may show twice.
+PermanentFailure, which would tell delivery that nothing was posted). When the retry runs in
+another process (a restart, another replica), it posts the text again: to a person WeCom drops
+it (a retry asks for its half-hour duplicate check), through a webhook or an app chat it may
+show twice.
 """
 
 from __future__ import annotations
