@@ -152,3 +152,17 @@ def test_a_file_wecom_refuses_for_good_becomes_a_line_through_the_webhook(runtim
     said = [h["body"]["markdown"]["content"] for h in fake.hooks if h["body"]["msgtype"] == "markdown"]
     assert len(said) == 2 and "台账.xlsx" in said[1] and "40006" in said[1]
     assert [f["name"] for f in fake.files()] == ["台账.md"]
+
+
+def test_the_weekly_report_asked_for_in_a_group_shows_its_chart_inline(app, runtime, client, fake):  # noqa: F811
+    runtime.settings.webhooks[GROUP] = fake.webhook("group-key-1")
+    known(app, ("LiLei", "LiLei"))
+    post(client, robot_text("robot-msg-1", "@跟进 /待办 @LiLei 写活动页 截止 2026-05-15"), receiver=ROBOT_RECEIVER)
+    post(client, robot_text("robot-msg-2", "@跟进 /周报"), receiver=ROBOT_RECEIVER)
+    deliver(app, runtime)
+    [chart] = fake.files()
+    assert chart["to"] == "hook:group-key-1" and chart["msgtype"] == "image"  # base64 + md5, no upload
+    assert chart["data"].startswith(b"\x89PNG\r\n\x1a\n") and uploads(fake) == []
+    kinds = [(c.body.get("msgtype"), "周报" in str(c.body.get("markdown"))) for c in fake.calls
+             if c.path == "/cgi-bin/webhook/send"]
+    assert kinds.index(("image", False)) == kinds.index(("markdown", True)) + 1  # right after the report
