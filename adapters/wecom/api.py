@@ -16,7 +16,7 @@ import httpx
 
 from bot.ports import RetryLater
 
-TOKEN_PATH = "/cgi-bin/gettoken"
+TOKEN_PATH, UPLOAD_PATH = "/cgi-bin/gettoken", "/cgi-bin/media/upload"
 TOKEN_MARGIN = 300.0  # refresh this long before WeCom's own expiry (expires_in 7200)
 TOKEN_BAD = {40014, 42001, 40082}  # invalid access_token, expired, invalid suite token
 # Frequency limits: 45009 API calls over the limit (also a group robot's 20 a minute), 45033
@@ -81,15 +81,15 @@ class WeComApi:
             if self._token == token:
                 self._token = ""
 
-    def post(self, path: str, body: dict) -> dict:
-        """POST with the access token; a token WeCom calls bad (42001, 40014) is fetched again, once."""
+    def _with_token(self, call: Callable[[str], httpx.Response]) -> dict:
+        """`call(token)`'s answer; a token WeCom calls bad (42001, 40014) is fetched again, once."""
         for attempt in (1, 2):
             try:
                 token = self.token()
             except WeComError as err:  # the Secret revoked or changed: every message waits, none is dropped
                 raise RetryLater(300, f"wecom: no access token ({err})") from None
             try:
-                return check(self.http.post(path, params={"access_token": token}, json=body))
+                return check(call(token))
             except WeComError as err:
                 if attempt == 1 and err.code in TOKEN_BAD:
                     self._drop(token)
@@ -97,6 +97,25 @@ class WeComApi:
                 raise
         raise AssertionError("unreachable")
 
+    def post(self, path: str, body: dict) -> dict:
+        """POST JSON with the access token."""
+        return self._with_token(lambda token: self.http.post(path, params={"access_token": token}, json=body))
+
+    def upload(self, kind: str, name: str, data: bytes) -> str:
+        """Upload a temporary media file ("file" or "image", multipart field "media"): its media_id
+        (good for three days). The filename is the name WeCom shows on the file message."""
+        answer = self._with_token(lambda token: self.http.post(
+            UPLOAD_PATH, params={"access_token": token, "type": kind}, files={"media": (name, data)}))
+        return str(answer["media_id"])
+
     def webhook(self, url: str, body: dict) -> dict:
         """POST to a group robot webhook (a full URL whose key is its own credential)."""
         return check(self.http.post(url, json=body))
+
+    def webhook_upload(self, url: str, name: str, data: bytes) -> str:
+        """Upload a file for group robot webhook `url` (`…/webhook/send?key=KEY`): its media_id.
+        The robot's own upload API is the same URL with `upload_media` for `send` (the key kept)."""
+        hook = httpx.URL(url)
+        target = hook.copy_with(path=hook.path.rsplit("/", 1)[0] + "/upload_media").copy_merge_params({"type": "file"})
+        answer = check(self.http.post(target, files={"media": (name, data)}))
+        return str(answer["media_id"])

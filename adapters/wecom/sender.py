@@ -14,6 +14,8 @@
   replica (or this one after a restart) finds a press's code in the stored callback. A card
   that cannot be updated (no code left, or WeCom refuses the code) is left as it is: the
   replies in the chat say what changed.
+- Files (`msg.attachments`): after the text, the way it went (uploads.py): uploaded media and
+  a file or image message; once each, also when a retry follows a failed upload.
 Pacing is reminders/pacing.py's WECOM limits, applied by delivery.
 """
 
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.wecom.api import WeComApi, WeComError
 from adapters.wecom.parse import DIRECT_PREFIX, PLATFORM, TASK_PREFIX, task_id
 from adapters.wecom.render import card_markdown, markdown, template_card
+from adapters.wecom.uploads import Route, share_files
 from bot.events import OutgoingMessage
 from bot.ports import PermanentFailure, RetryLater
 from genjin.config import WeComSettings
@@ -91,19 +94,35 @@ class WeComSender:
         self.api, self.settings, self.sessions = api, settings, sessions
         self.codes = codes or ResponseCodes()
         self.lang = settings.lang
+        # Outbox key -> (the text's id, where it went, the files sent): a message whose files are
+        # not all out yet (uploads.py); its retry in this process sends only what is missing.
+        self._partly_sent: dict[str, tuple[str, Route, set[str]]] = {}
 
     def send(self, msg: OutgoingMessage, *, outbox_id: int, reply_to: str | None, edit_of: str | None,
              maybe_sent: bool = False) -> str:
         """Post `msg` (WeCom has no threads: `reply_to` is not used) or update card `edit_of`."""
         if edit_of:
             return self._edit(msg, edit_of)
+        if not msg.attachments:
+            return self._post(msg, maybe_sent)[0]
+        partly = self._partly_sent.get(msg.key)
+        if partly is None:
+            sent, route = self._post(msg, maybe_sent)
+            partly = self._partly_sent[msg.key] = (sent, route, set())
+        sent, route, done = partly
+        share_files(self.api, msg, route=route, agent_id=self.settings.agent_id, done=done, lang=self.lang)
+        del self._partly_sent[msg.key]
+        return sent
+
+    def _post(self, msg: OutgoingMessage, maybe_sent: bool) -> tuple[str, Route]:
+        """The message itself (its files go after it, the same way: uploads.py)."""
         chat = msg.chat_id or ""
         if chat and not chat.startswith(DIRECT_PREFIX):
             return self._to_group(msg, chat)
         user = chat.removeprefix(DIRECT_PREFIX) or msg.user_id or ""
         if not user:
             raise PermanentFailure(f"wecom: {msg.key} names neither a chat nor a person")
-        return self._to_user(msg, user, maybe_sent)
+        return self._to_user(msg, user, maybe_sent), Route("user", user)
 
     # -- one person: the app message API -----------------------------------------------
     def _to_user(self, msg: OutgoingMessage, user: str, maybe_sent: bool) -> str:
@@ -163,20 +182,20 @@ class WeComSender:
         return None
 
     # -- a group: its robot webhook, else an app chat ------------------------------------
-    def _to_group(self, msg: OutgoingMessage, chat: str) -> str:
+    def _to_group(self, msg: OutgoingMessage, chat: str) -> tuple[str, Route]:
         hook = self.settings.webhooks.get(chat)
         if hook:
-            return self._via_webhook(msg, hook)
+            return self._via_webhook(msg, hook), Route("hook", hook)
         content = card_markdown(msg.card, self.lang) if msg.card else markdown(msg.text)
         try:
             answer = self.api.post(APPCHAT_SEND, {"chatid": chat, "msgtype": "markdown",
                                                   "markdown": {"content": content}})
-            return APPCHAT_PREFIX + str(answer.get("msgid") or task_id(msg.key))
+            return APPCHAT_PREFIX + str(answer.get("msgid") or task_id(msg.key)), Route("appchat", chat)
         except WeComError as err:
             if err.server_side or not self.settings.webhook_url:
                 raise refusal(err) from None
             log.info("wecom: the app cannot post in %s (%s); using the default group robot webhook", chat, err.code)
-        return self._via_webhook(msg, self.settings.webhook_url)
+        return self._via_webhook(msg, self.settings.webhook_url), Route("hook", self.settings.webhook_url)
 
     def _via_webhook(self, msg: OutgoingMessage, url: str) -> str:
         content = card_markdown(msg.card, self.lang, webhook=True) if msg.card else markdown(msg.text, webhook=True)
