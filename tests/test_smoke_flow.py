@@ -78,5 +78,5 @@ def test_with_admins_set_only_they_and_a_department_head_change_set_up(settings,
     with app.sessions() as s:
         dept = s.scalar(select(Department))
         assert dept.head.user_id == "wang"
-    assert "本群设置：语言 zh" in chat.run("@lee: /settings")  # viewing is open to all
+    assert "语言 zh，时区 Asia/Shanghai" in chat.run("@lee: /settings")  # viewing is open to all
     app.close()
