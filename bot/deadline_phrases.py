@@ -13,9 +13,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from bot import deadline_spans as spans
+from bot.deadline_times import END as _END
+from bot.deadline_times import NUM as _NUM
+from bot.deadline_times import match_time as _match_time
+from bot.deadline_times import num as _num
 from bot.worktime import WorkCalendar
 
 
@@ -38,28 +42,10 @@ class Clock:
 
 # A date rule yields (day, period hint) or an absolute datetime; None means "matched text, bad value".
 _Hit = tuple[date, str | None] | datetime | None
-_NUM = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,3})"
 _YEAR = r"(\d{4}|[零〇一二三四五六七八九]{4})"
 _DAY_END = r"(?:[日号]|(?!\d))"  # "5月20日15点": a 日 may be followed by the hour; a bare number may not
 _NOT_AFTER_NUM = r"(?<![\d零〇一二两三四五六七八九十今明后去前])"  # "年底", but not "19年底" or "三年前"
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
-
-def _num(s: str, cap: int = 9999) -> int:
-    """Arabic or Chinese numeral ("十二", "两", "二零"); ValueError/KeyError if malformed or > cap."""
-    n = _parse_num(s)
-    if n > cap:
-        raise ValueError(f"{n} > {cap}")  # keeps day/working-day scans bounded
-    return n
-
-
-def _parse_num(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    return int("".join(str(_CN_DIGITS[c]) for c in s))
 
 
 def _next_yearless(c: Clock, month: int, day: int) -> date:
@@ -201,7 +187,6 @@ _REL_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "�
 _PARTS = r"(上旬|中旬|下旬|初|中|底|末|尾|头)"
 _WHICH_MONTH = r"(本|这个?|当|同|下下个?|下个?|上个?)"
 _FESTIVAL = r"(元旦|春节|过年|清明|劳动节|五一|端午|中秋|国庆|十一)"
-_END = r"(?![a-z])"
 
 _DATE_RULES: list[tuple[str, Callable[[re.Match[str], Clock], _Hit]]] = [
     (r"(大后天|后天|后日|明天|明日|今天|今日|昨天|昨日|前天|前日)",
@@ -268,14 +253,6 @@ def _en_date(c: Clock, mon: str, day: str, year: str | None) -> tuple[date, None
     return _next_yearless(c, month, int(day)), None
 
 
-# Times. A period word alone stands for a time of its own (上午 -> noon, 下午 -> end of work).
-_PERIOD = r"(早上|早晨|上午|中午|下午|晚上|傍晚|凌晨|晚间|夜里|夜间|深夜|半夜|晚(?![些点了饭]))"
-_EVENING = ("晚上", "傍晚", "晚间", "夜里", "夜间", "深夜", "半夜", "晚")
-_TIME_CN = re.compile(rf"{_PERIOD}? ?({_NUM})(?:点钟?|时)(?:(半)|([一二两三123])刻|({_NUM})分?)?")
-_QUARTERS = {"一": 1, "1": 1, "二": 2, "两": 2, "2": 2, "三": 3, "3": 3}
-_TIME_COLON = re.compile(rf"{_PERIOD}? ?(?:at |@ ?)?(\d{{1,2}}):(\d{{2}})(?!\d)(?: ?([ap])\.?m\.?{_END})?")
-_TIME_EN = re.compile(rf"(?:at |@ ?)?(\d{{1,2}}) ?([ap])\.?m\.?{_END}")
-_TIME_WORD = re.compile(rf"(下班|收工|eod|end of (?:the )?day|cob|close of business|(?:at )?noon{_END})|{_PERIOD}")
 _SUFFIX = re.compile(r"(?:之前|以前|以内|之内|前(?![端台面期]|提(?!交))|内(?![容部测网])|为止)")
 # A prefix that says "deadline" by itself; 在/于 ("在3号楼") only glue a phrase to its verb.
 _PREFIX = re.compile(r"(?:(?:by|before|until|till|due|no later than|not later than) |截止到?|截至|最晚|最迟|不晚于)")
@@ -288,52 +265,6 @@ def _skip(s: str, pos: int) -> int:
     m = _CONNECT.match(s, pos)
     return m.end() if m else pos
 
-
-def _adjust(hour: int, period: str | None) -> tuple[int, int] | None:
-    if period == "下午" or period in _EVENING:
-        if period != "下午" and hour == 12:
-            return 23, 59  # "midnight" as a deadline: the very end of that day
-        hour += 12 if 1 <= hour < 12 else 0
-    elif period == "中午" and 1 <= hour <= 5:
-        hour += 12
-    return (hour, 0) if 0 <= hour <= 23 else None
-
-
-def _cn_clock(m: re.Match[str], hint: str | None) -> time | None:
-    try:
-        h, minute = _num(m[2]), 30 if m[3] else (15 * _QUARTERS[m[4]] if m[4] else _num(m[5] or "0"))
-    except (KeyError, ValueError):  # "十十点"
-        return None
-    period = m[1] or hint
-    if period is None and 1 <= h <= 6:
-        period = "下午"  # nobody sets a 3 a.m. deadline: bare 1-6点 is afternoon
-    hm = _adjust(h, period)
-    return time(hm[0], hm[1] or minute) if hm and minute < 60 else None
-
-
-def _match_time(s: str, pos: int, hint: str | None, cal: WorkCalendar) -> tuple[time, int] | None:
-    """Longest time-of-day at `pos`; `hint` is a period implied by the date (明早 -> 早上)."""
-    found: list[tuple[time, int]] = []
-    m = _TIME_CN.match(s, pos)
-    if m and (t := _cn_clock(m, hint)) is not None:
-        found.append((t, m.end()))
-    m = _TIME_COLON.match(s, pos)
-    if m:
-        h = int(m[2]) % 12 + (12 if m[4] == "p" else 0) if m[4] else int(m[2])
-        hm = _adjust(h, m[1] or hint)
-        if hm and int(m[3]) < 60:
-            found.append((time(hm[0], hm[1] or int(m[3])), m.end()))
-    m = _TIME_EN.match(s, pos)
-    if m and 1 <= int(m[1]) <= 12:
-        found.append((time(int(m[1]) % 12 + (12 if m[2] == "p" else 0)), m.end()))
-    m = _TIME_WORD.match(s, pos)
-    if m and m[0] != "凌晨":  # "明天凌晨" alone names no hour a deadline could take
-        word = m[1] or m[2]
-        defaults = {"早上": cal.config.work_start, "早晨": cal.config.work_start, "上午": time(12),
-                    "中午": time(12), "晚上": time(22), "晚间": time(22), "夜里": time(22), "夜间": time(22),
-                    "晚": time(22), "深夜": time(23, 59), "半夜": time(23, 59), "傍晚": time(19), "noon": time(12)}
-        found.append((defaults.get(word.removeprefix("at "), cal.config.work_end), m.end()))
-    return max(found, key=lambda f: f[1]) if found else None
 
 
 @dataclass(frozen=True)
