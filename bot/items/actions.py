@@ -42,7 +42,8 @@ def sla_text(ctx: Ctx, item: Item) -> str:
     return t(ctx.lang, "sla.hours", n=f"{hours:g}")
 
 
-def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
+def card_lines(ctx: Ctx, item: Item, *, first: bool = False) -> tuple[str, ...]:
+    """The card's free lines. `first`: the item's first card, which no /jira can have linked yet."""
     lines: list[str] = []
     if item.status == "open":
         key = "card.created_request" if item.kind == "request" else "card.created_action"
@@ -53,7 +54,7 @@ def card_lines(ctx: Ctx, item: Item) -> tuple[str, ...]:
                        id=item.number))
     if needs_standard(item):
         lines.append(t(ctx.lang, "card.need_standard", initiator=at(item.initiator), id=item.number))
-    jira = jira_links.line(ctx.session, ctx.policy, item)
+    jira = None if first else jira_links.line(ctx.session, ctx.policy, item)
     if jira:
         lines.append(jira)
     return tuple(lines)
@@ -70,15 +71,16 @@ def _checkers(item: Item) -> str:
     return " ".join(at(p) for p in people)
 
 
-def render_card(ctx: Ctx, item: Item, notes: tuple[str, ...] = ()) -> Card:
-    return item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now, lines=notes + card_lines(ctx, item))
+def render_card(ctx: Ctx, item: Item, notes: tuple[str, ...] = (), *, first: bool = False) -> Card:
+    return item_card(item, lang=ctx.lang, calendar=ctx.calendar, now=ctx.now,
+                     lines=notes + card_lines(ctx, item, first=first))
 
 
 def post_card(ctx: Ctx, item: Item, *, notes: tuple[str, ...] = ()) -> None:
     """The item's first card: the message its later updates replace. `notes`: about its deadline."""
     ctx.post(OutgoingMessage(
         key=card_key(item.id), platform=ctx.event.platform, chat_id=item.chat.chat_id,
-        card=render_card(ctx, item, notes), item_ids=(item.id,),
+        card=render_card(ctx, item, notes, first=True), item_ids=(item.id,),
         created_at=ctx.now,
     ))
 
